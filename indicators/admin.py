@@ -1,0 +1,65 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Evidence,
+    Indicator,
+    IndicatorTarget,
+    Location,
+    ProgressReport,
+    QuarterClosure,
+    ReportBreakdown,
+)
+
+
+@admin.register(Location)
+class LocationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "parent", "pcode"]
+    list_filter = ["kind", "parent"]
+    search_fields = ["name", "pcode"]
+    list_select_related = ["parent"]
+
+
+class IndicatorTargetInline(admin.TabularInline):
+    model = IndicatorTarget
+    extra = 0
+    autocomplete_fields = ["location"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "workplan", "kind", "baseline", "target", "aggregation", "direction", "archived_at"]
+    list_filter = ["workplan", "kind", "aggregation", "direction", ("archived_at", admin.EmptyFieldListFilter)]
+    search_fields = ["code", "text", "means_of_verification"]
+    list_select_related = ["workplan"]
+    raw_id_fields = ["activity", "result", "objective"]
+    inlines = [IndicatorTargetInline]
+
+
+class ReportBreakdownInline(admin.TabularInline):
+    model = ReportBreakdown
+    extra = 0
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+    readonly_fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "quarter", "organisation", "value", "state", "updated_at"]
+    list_filter = ["state", "quarter", "indicator__workplan"]
+    search_fields = ["indicator__text", "organisation__acronym", "narrative"]
+    list_select_related = ["indicator", "quarter", "organisation"]
+    raw_id_fields = ["indicator"]
+    readonly_fields = ["version", "created_by", "reviewed_by", "reviewed_at", "submitted_at"]
+    inlines = [ReportBreakdownInline, EvidenceInline]
+
+
+@admin.register(QuarterClosure)
+class QuarterClosureAdmin(admin.ModelAdmin):
+    list_display = ["workplan", "quarter", "closed_by", "closed_at", "reopened_by", "reopened_at"]
+    list_filter = ["workplan", "quarter"]
+    list_select_related = ["workplan", "quarter", "closed_by", "reopened_by"]

@@ -1,0 +1,192 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import Indicator
+
+from .models import (
+    Activity,
+    ActivityActor,
+    Actor,
+    ActorAlias,
+    Cluster,
+    ExpectedResult,
+    Objective,
+    Profile,
+    Quarter,
+    SubCluster,
+    SubClusterAlias,
+    Workplan,
+)
+
+
+class SubClusterInline(admin.TabularInline):
+    model = SubCluster
+    extra = 0
+    fields = ["code", "name", "kind", "lead", "co_lead", "order"]
+    autocomplete_fields = ["lead", "co_lead"]
+
+
+@admin.register(Cluster)
+class ClusterAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "country"]
+    search_fields = ["code", "name"]
+    inlines = [SubClusterInline]
+
+
+class SubClusterAliasInline(admin.TabularInline):
+    model = SubClusterAlias
+    extra = 1
+
+
+@admin.register(SubCluster)
+class SubClusterAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "cluster", "lead", "co_lead"]
+    list_filter = ["kind", "cluster"]
+    search_fields = ["code", "name", "aliases__name"]
+    autocomplete_fields = ["lead", "co_lead"]
+    inlines = [SubClusterAliasInline]
+
+
+class ActorAliasInline(admin.TabularInline):
+    model = ActorAlias
+    extra = 1
+
+
+@admin.register(Actor)
+class ActorAdmin(admin.ModelAdmin):
+    list_display = ["acronym", "name", "kind", "subcluster"]
+    list_filter = ["kind", "subcluster"]
+    search_fields = ["acronym", "name", "aliases__name"]
+    list_select_related = ["subcluster"]
+    inlines = [ActorAliasInline]
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "cluster", "subcluster"]
+    list_filter = ["cluster", "subcluster"]
+    search_fields = ["user__username", "organisation__acronym"]
+    list_select_related = ["user", "organisation", "cluster", "subcluster"]
+    autocomplete_fields = ["user", "organisation"]
+
+
+@admin.register(Quarter)
+class QuarterAdmin(admin.ModelAdmin):
+    list_display = ["code", "year", "number", "start_date", "end_date"]
+    list_filter = ["year"]
+    search_fields = ["year"]
+
+
+class ObjectiveInline(admin.TabularInline):
+    model = Objective
+    extra = 0
+    fields = ["code", "title", "parent", "order"]
+    show_change_link = True
+
+
+@admin.register(Workplan)
+class WorkplanAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "cluster", "start_date", "end_date", "imported_at", "imported_by"]
+    list_filter = ["cluster"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["imported_at", "imported_by", "source_file_name"]
+    list_select_related = ["cluster", "imported_by"]
+    inlines = [ObjectiveInline]
+
+
+class ExpectedResultInline(admin.TabularInline):
+    model = ExpectedResult
+    extra = 0
+    fields = ["code", "title", "order"]
+    show_change_link = True
+
+
+class ActivityInline(admin.TabularInline):
+    model = Activity
+    extra = 0
+    fields = ["code", "title", "result", "status", "period_text", "order"]
+    show_change_link = True
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "workplan", "parent", "order"]
+    list_filter = ["workplan"]
+    search_fields = ["code", "title"]
+    list_select_related = ["workplan", "parent"]
+    inlines = [ExpectedResultInline, ActivityInline]
+
+    def get_inline_instances(self, request, obj=None):
+        # Activities need their workplan: only offer the inline when editing an objective.
+        return super().get_inline_instances(request, obj) if obj else []
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if isinstance(instance, Activity) and not instance.workplan_id:
+                instance.workplan = form.instance.workplan
+            instance.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+
+class ResultActivityInline(ActivityInline):
+    fields = ["code", "title", "status", "period_text", "order"]
+
+
+@admin.register(ExpectedResult)
+class ExpectedResultAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "objective", "order"]
+    list_filter = ["objective__workplan"]
+    search_fields = ["code", "title"]
+    list_select_related = ["objective"]
+    inlines = [ResultActivityInline]
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for instance in instances:
+            instance.objective = form.instance.objective
+            instance.workplan = form.instance.objective.workplan
+            instance.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+
+class ActivityActorInline(admin.TabularInline):
+    model = ActivityActor
+    extra = 1
+    autocomplete_fields = ["actor"]
+
+
+class IndicatorInline(admin.StackedInline):
+    model = Indicator
+    extra = 0
+    fields = [("code", "kind", "unit"), "text", ("baseline", "target", "aggregation", "direction"), "means_of_verification"]
+    show_change_link = True
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "workplan", "objective", "status", "level", "period_text", "archived_at"]
+    list_filter = ["workplan", "status", "level", ("archived_at", admin.EmptyFieldListFilter)]
+    search_fields = ["code", "title", "place"]
+    list_select_related = ["workplan", "objective"]
+    filter_horizontal = ["quarters"]
+    inlines = [ActivityActorInline, IndicatorInline]
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if isinstance(instance, Indicator) and not instance.workplan_id:
+                instance.workplan = form.instance.workplan
+            instance.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+
+admin.site.site_header = _("clusterplan administration")
+admin.site.site_title = _("clusterplan")

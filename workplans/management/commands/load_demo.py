@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from workplans.demo import DEMO_PASSWORD, demo_users_create, demo_workplans_load
+
+
+class Command(BaseCommand):
+    help = "Load the demo users (admin, coordinator, member; password 'demo') and the seed workplans. Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Load even when DEBUG is off.")
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                _("Refusing to create demo users with a known password while DEBUG is off. Use --force if you mean it.")
+            )
+        users = demo_users_create()
+        workplans = demo_workplans_load()
+        for workplan in workplans:
+            self.stdout.write(f"  {workplan.slug}: {workplan.title}")
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Demo data loaded: %(n)d workplans; users %(users)s (password: %(password)s).")
+                % {"n": len(workplans), "users": ", ".join(users), "password": DEMO_PASSWORD}
+            )
+        )

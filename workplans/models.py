@@ -1,0 +1,447 @@
+"""The workplan tree: clusters, actors, workplans, objectives, results, activities, quarters."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .text import fold, normalize_name
+
+
+class Cluster(models.Model):
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    country = models.CharField(_("country"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("cluster")
+        verbose_name_plural = _("clusters")
+
+    def __str__(self):
+        return self.code
+
+
+class AliasMatchQuerySet(models.QuerySet):
+    """Looks a name up by code or alias, ignoring case, accents, spaces and hyphens."""
+
+    def match(self, name):
+        key = normalize_name(name)
+        if not key:
+            return None
+        return self.filter(Q(normalized_code=key) | Q(aliases__normalized=key)).distinct().first()
+
+
+class SubCluster(models.Model):
+    class Kind(models.TextChoices):
+        CLUSTER = "cluster", _("Cluster")
+        SUBCLUSTER = "subcluster", _("Sub-cluster")
+        WORKING_GROUP = "working_group", _("Thematic working group")
+        COMMISSION = "commission", _("Commission")
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="subclusters", verbose_name=_("cluster"))
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    normalized_code = models.CharField(max_length=60, editable=False, db_index=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SUBCLUSTER)
+    lead = models.ForeignKey(
+        "Actor", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("lead")
+    )
+    co_lead = models.ForeignKey(
+        "Actor", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("co-lead")
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    objects = AliasMatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("sub-cluster")
+        verbose_name_plural = _("sub-clusters")
+
+    def __str__(self):
+        return self.code
+
+    def save(self, *args, **kwargs):
+        self.normalized_code = normalize_name(self.code)
+        super().save(*args, **kwargs)
+
+
+class SubClusterAlias(models.Model):
+    subcluster = models.ForeignKey(SubCluster, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(_("alias"), max_length=200)
+    normalized = models.CharField(max_length=200, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("sub-cluster alias")
+        verbose_name_plural = _("sub-cluster aliases")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.normalized = normalize_name(self.name)
+        super().save(*args, **kwargs)
+
+
+class Actor(models.Model):
+    class Kind(models.TextChoices):
+        UN_AGENCY = "un_agency", _("UN agency")
+        NGO = "ngo", _("NGO")
+        GOVERNMENT = "government", _("Government")
+        CLUSTER_BODY = "cluster_body", _("Cluster body")
+        DONOR = "donor", _("Donor")
+        OTHER = "other", _("Other")
+
+    acronym = models.CharField(_("acronym"), max_length=120, unique=True)
+    normalized_code = models.CharField(max_length=240, editable=False, db_index=True)
+    name = models.CharField(_("full name"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    subcluster = models.ForeignKey(
+        SubCluster,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actors",
+        verbose_name=_("sub-cluster"),
+        help_text=_("Set when this actor is a sub-cluster or thematic group of the cluster."),
+    )
+
+    objects = AliasMatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["acronym"]
+        verbose_name = _("actor")
+        verbose_name_plural = _("actors")
+
+    def __str__(self):
+        return self.acronym
+
+    def save(self, *args, **kwargs):
+        self.normalized_code = normalize_name(self.acronym)
+        super().save(*args, **kwargs)
+
+
+class ActorAlias(models.Model):
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(_("alias"), max_length=300)
+    normalized = models.CharField(max_length=300, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("actor alias")
+        verbose_name_plural = _("actor aliases")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.normalized = normalize_name(self.name)
+        super().save(*args, **kwargs)
+
+
+class Profile(models.Model):
+    """Whom a user works for: the scope of a coordinator or a member."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    organisation = models.ForeignKey(
+        Actor, null=True, blank=True, on_delete=models.SET_NULL, related_name="members", verbose_name=_("organisation")
+    )
+    cluster = models.ForeignKey(
+        Cluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("cluster")
+    )
+    subcluster = models.ForeignKey(
+        SubCluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("sub-cluster")
+    )
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class QuarterQuerySet(models.QuerySet):
+    def between(self, first, last):
+        """Quarters from ``first`` to ``last`` included, as (year, number) pairs."""
+        return self.filter(ordinal__gte=Quarter.ordinal_of(*first), ordinal__lte=Quarter.ordinal_of(*last))
+
+    def get_or_create_for(self, year, number):
+        return self.get_or_create(year=year, number=number)[0]
+
+    def ensure_range(self, first, last):
+        """Make sure every quarter of a range exists; return them in order."""
+        wanted = [Quarter.from_ordinal(o) for o in range(Quarter.ordinal_of(*first), Quarter.ordinal_of(*last) + 1)]
+        existing = {(q.year, q.number): q for q in self.between(first, last)}
+        missing = [Quarter(year=y, number=n) for (y, n) in wanted if (y, n) not in existing]
+        for quarter in missing:
+            quarter.fill_dates()
+        if missing:
+            self.bulk_create(missing, ignore_conflicts=True)
+            existing = {(q.year, q.number): q for q in self.between(first, last)}
+        return [existing[pair] for pair in wanted]
+
+
+class Quarter(models.Model):
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveSmallIntegerField(_("quarter"), choices=[(n, f"Q{n}") for n in range(1, 5)])
+    ordinal = models.PositiveIntegerField(editable=False, unique=True)
+    start_date = models.DateField(_("start date"), editable=False)
+    end_date = models.DateField(_("end date"), editable=False)
+
+    objects = QuarterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["ordinal"]
+        constraints = [models.UniqueConstraint(fields=["year", "number"], name="unique_quarter")]
+        verbose_name = _("quarter")
+        verbose_name_plural = _("quarters")
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def code(self):
+        """``2020-Q3``: the stable key used in URLs, filters and exports."""
+        return f"{self.year}-Q{self.number}"
+
+    @property
+    def label(self):
+        """``T3 2020`` in French, ``Q3 2020`` in English."""
+        return _("Q%(number)s %(year)s") % {"number": self.number, "year": self.year}
+
+    @staticmethod
+    def ordinal_of(year, number):
+        return int(year) * 4 + int(number) - 1
+
+    @staticmethod
+    def from_ordinal(ordinal):
+        return divmod(ordinal, 4)[0], divmod(ordinal, 4)[1] + 1
+
+    @staticmethod
+    def pair_for_date(day):
+        return day.year, (day.month - 1) // 3 + 1
+
+    @staticmethod
+    def parse_code(code):
+        """``"2021-Q2"`` → ``(2021, 2)``; ``None`` when it is not a quarter code."""
+        text = str(code or "").strip().upper().replace(" ", "")
+        for sep in ("-Q", "Q", "-T", "T"):
+            year, found, number = text.partition(sep)
+            if found and year.isdigit() and number in {"1", "2", "3", "4"} and len(year) == 4:
+                return int(year), int(number)
+        return None
+
+    def fill_dates(self):
+        self.ordinal = self.ordinal_of(self.year, self.number)
+        first_month = (self.number - 1) * 3 + 1
+        self.start_date = datetime.date(self.year, first_month, 1)
+        if self.number == 4:
+            self.end_date = datetime.date(self.year, 12, 31)
+        else:
+            self.end_date = datetime.date(self.year, first_month + 3, 1) - datetime.timedelta(days=1)
+
+    def save(self, *args, **kwargs):
+        self.fill_dates()
+        super().save(*args, **kwargs)
+
+    def has_ended(self, today):
+        return self.end_date < today
+
+    def has_started(self, today):
+        return self.start_date <= today
+
+    @property
+    def months(self):
+        first = (self.number - 1) * 3 + 1
+        return [first, first + 1, first + 2]
+
+
+class Workplan(models.Model):
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.PROTECT, related_name="workplans", verbose_name=_("cluster")
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True, help_text=_("Footnotes and remarks kept from the source table."))
+    source_file_name = models.CharField(_("source file"), max_length=255, blank=True)
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+        verbose_name = _("workplan")
+        verbose_name_plural = _("workplans")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("workplans:detail", args=[self.slug])
+
+    def quarters(self):
+        """Every quarter of the plan's span, in order (created if missing)."""
+        if not (self.start_date and self.end_date):
+            return []
+        return Quarter.objects.ensure_range(
+            Quarter.pair_for_date(self.start_date), Quarter.pair_for_date(self.end_date)
+        )
+
+
+class Objective(models.Model):
+    """An objective, or a level above objectives ("Axe prioritaire", "Objectif général")."""
+
+    workplan = models.ForeignKey(Workplan, on_delete=models.CASCADE, related_name="objectives", verbose_name=_("workplan"))
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children", verbose_name=_("parent")
+    )
+    code = models.CharField(_("code"), max_length=30, blank=True)
+    title = models.TextField(_("title"))
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["workplan", "order", "id"]
+        verbose_name = _("objective")
+        verbose_name_plural = _("objectives")
+
+    def __str__(self):
+        return f"{self.code} {self.title[:80]}".strip()
+
+
+class ExpectedResult(models.Model):
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="results", verbose_name=_("objective"))
+    code = models.CharField(_("code"), max_length=30, blank=True)
+    title = models.TextField(_("title"))
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["objective", "order", "id"]
+        verbose_name = _("expected result")
+        verbose_name_plural = _("expected results")
+
+    def __str__(self):
+        return f"{self.code} {self.title[:80]}".strip()
+
+
+class ActivityQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+    def for_workplan(self, workplan):
+        return self.filter(workplan=workplan)
+
+    def for_subcluster(self, subcluster):
+        """Activities for which the sub-cluster (or one of its actors) is responsible."""
+        return self.filter(actor_links__actor__subcluster=subcluster).distinct()
+
+    def for_actor(self, actor):
+        return self.filter(actor_links__actor=actor).distinct()
+
+    def in_quarter(self, quarter):
+        return self.filter(quarters=quarter)
+
+    def search(self, words):
+        """Activities whose title or one of whose indicators holds every word (accents ignored)."""
+        qs = self
+        for word in fold(words).split():
+            qs = qs.filter(Q(search_text__contains=word))
+        return qs
+
+
+class Activity(models.Model):
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("National")
+        REGIONAL = "regional", _("Regional")
+        LOCAL = "local", _("Local")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        ONGOING = "ongoing", _("Ongoing")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    workplan = models.ForeignKey(Workplan, on_delete=models.CASCADE, related_name="activities", verbose_name=_("workplan"))
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="activities", verbose_name=_("objective"))
+    result = models.ForeignKey(
+        ExpectedResult,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="activities",
+        verbose_name=_("expected result"),
+    )
+    code = models.CharField(_("code"), max_length=30, blank=True)
+    title = models.TextField(_("title"))
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices, blank=True)
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    resources = models.TextField(_("resources"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    period_text = models.CharField(_("period as written"), max_length=300, blank=True)
+    quarters = models.ManyToManyField(Quarter, blank=True, related_name="activities", verbose_name=_("quarters"))
+    months = models.JSONField(
+        _("months"), default=list, blank=True, help_text=_('Scheduled months where the source gives them, as "2019-03".')
+    )
+    actors = models.ManyToManyField(
+        Actor, through="ActivityActor", related_name="activities", verbose_name=_("responsible actors")
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    search_text = models.TextField(editable=False, blank=True)
+    source_ref = models.CharField(
+        _("source reference"), max_length=100, blank=True, help_text=_("Where the importer read this row.")
+    )
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["workplan", "order", "id"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+
+    def __str__(self):
+        return f"{self.code} {self.title[:80]}".strip()
+
+    def get_absolute_url(self):
+        return f"{self.workplan.get_absolute_url()}#activity-{self.pk}"
+
+    def build_search_text(self, indicator_texts=()):
+        return fold(" ".join([self.code, self.title, self.place, *indicator_texts]))
+
+
+class ActivityActor(models.Model):
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead")
+        SUPPORT = "support", _("Support")
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="actor_links")
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="activity_links", verbose_name=_("actor"))
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.LEAD)
+    role_note = models.CharField(_("role note"), max_length=200, blank=True, help_text=_('For example "Secrétariat".'))
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["activity", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["activity", "actor", "role"], name="unique_activity_actor_role")]
+        verbose_name = _("responsible actor")
+        verbose_name_plural = _("responsible actors")
+
+    def __str__(self):
+        return f"{self.actor} ({self.get_role_display()})"

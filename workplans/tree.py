@@ -1,0 +1,101 @@
+"""Load a workplan's tree (objectives → results → activities → indicators) in constant queries."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from indicators.models import Indicator, ProgressReport, rollup_status
+
+from .models import Activity, ExpectedResult, Objective
+
+
+@dataclass
+class Node:
+    """An objective or a result with what hangs under it."""
+
+    obj: object
+    children: list = field(default_factory=list)
+    results: list = field(default_factory=list)
+    activities: list = field(default_factory=list)
+    indicators: list = field(default_factory=list)
+    status: str = ""
+
+
+def activities_with_progress(activities, today=None):
+    """Prefetch what a page needs to show activities and their indicators' progress.
+
+    ``activities`` is a queryset; returns a list in which every activity carries
+    ``indicator_list`` (each indicator with ``.progress_info``) and ``status``.
+    """
+    reports = ProgressReport.objects.filter(state=ProgressReport.State.VALIDATED).select_related("quarter")
+    indicators = Indicator.objects.active().prefetch_related(Prefetch("reports", queryset=reports))
+    activities = list(
+        activities.select_related("objective", "result", "workplan").prefetch_related(
+            "quarters",
+            Prefetch("actor_links", queryset=_actor_links()),
+            Prefetch("indicators", queryset=indicators, to_attr="indicator_list"),
+        )
+    )
+    for activity in activities:
+        scheduled = list(activity.quarters.all())
+        for indicator in activity.indicator_list:
+            indicator.progress_info = indicator.progress(today=today, scheduled_quarters=scheduled)
+        activity.status_code = rollup_status([i.progress_info.status for i in activity.indicator_list])
+    return activities
+
+
+def _actor_links():
+    from .models import ActivityActor
+
+    return ActivityActor.objects.select_related("actor")
+
+
+def workplan_tree(workplan, activities=None, today=None):
+    """The workplan as a list of top-level objective nodes, statuses rolled up."""
+    objectives = list(Objective.objects.filter(workplan=workplan))
+    results = list(ExpectedResult.objects.filter(objective__workplan=workplan))
+    if activities is None:
+        activities = Activity.objects.active().for_workplan(workplan)
+    activities = activities_with_progress(activities, today=today)
+    other_indicators = list(
+        Indicator.objects.active()
+        .for_workplan(workplan)
+        .filter(activity__isnull=True)
+        .prefetch_related(
+            Prefetch("reports", queryset=ProgressReport.objects.validated().select_related("quarter"))
+        )
+    )
+
+    nodes = {("o", o.pk): Node(o) for o in objectives}
+    result_nodes = {r.pk: Node(r) for r in results}
+    for r in results:
+        nodes[("o", r.objective_id)].results.append(result_nodes[r.pk])
+    roots = []
+    for o in objectives:
+        if o.parent_id and ("o", o.parent_id) in nodes:
+            nodes[("o", o.parent_id)].children.append(nodes[("o", o.pk)])
+        else:
+            roots.append(nodes[("o", o.pk)])
+    for a in activities:
+        if a.result_id in result_nodes:
+            result_nodes[a.result_id].activities.append(a)
+        else:
+            nodes[("o", a.objective_id)].activities.append(a)
+    for ind in other_indicators:
+        ind.progress_info = ind.progress(today=today, scheduled_quarters=[])
+        if ind.result_id in result_nodes:
+            result_nodes[ind.result_id].indicators.append(ind)
+        elif ("o", ind.objective_id) in nodes:
+            nodes[("o", ind.objective_id)].indicators.append(ind)
+
+    def settle(node):
+        statuses = [a.status_code for a in node.activities] + [i.progress_info.status for i in node.indicators]
+        for child in node.results + node.children:
+            settle(child)
+            statuses.append(child.status)
+        node.status = rollup_status(statuses) if statuses else ""
+        return node
+
+    for root in roots:
+        settle(root)
+    return roots
