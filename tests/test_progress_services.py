@@ -16,6 +16,15 @@ from workplans.permissions import can_record, can_review
 State = ProgressReport.State
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are matched in English here; the pages' French is tested in the view tests."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def q1(plan):
     return plan.quarters[0]

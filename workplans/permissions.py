@@ -182,3 +182,15 @@ def get_workplan_for_user(user, slug, action="view"):
     if action == "coordinate" and not can_coordinate_workplan(user, workplan):
         raise PermissionDenied(_("Only a coordinator of this plan's cluster can do this."))
     return workplan
+
+
+def organisations_for_recording(user, indicator):
+    """The organisations ``user`` may report for on ``indicator`` (a queryset of actors)."""
+    from .models import Actor
+
+    if can_review(user, indicator):
+        responsible = [actor for actor, _ in _activity_actor_links(indicator.activity)] if indicator.activity_id else []
+        return Actor.objects.filter(pk__in=responsible) if responsible else Actor.objects.all()
+    if can_record(user, indicator):
+        return Actor.objects.filter(pk=profile_of(user).organisation_id)
+    return Actor.objects.none()
