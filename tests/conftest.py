@@ -83,3 +83,22 @@ def plan(db, cluster, hcr):
     second.quarters.set(quarters[2:])
     return SimpleNamespace(workplan=workplan, objective=objective, result=result, activities=[first, second],
                            quarters=quarters)
+
+
+# --- progress (issue 4) -----------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _private_media_in_tmp(settings, tmp_path):
+    """Evidence files go to a temporary private folder."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture
+def indicator(plan):
+    """A summed number indicator on the plan's first activity (HCR leads it), target 100."""
+    from indicators.models import Indicator
+
+    return Indicator.objects.create(
+        workplan=plan.workplan, activity=plan.activities[0], code="I1", text="# de personnes atteintes", target=100
+    )

@@ -425,6 +425,24 @@ class Activity(models.Model):
     def build_search_text(self, indicator_texts=()):
         return fold(" ".join([self.code, self.title, self.place, *indicator_texts]))
 
+    def _indicator_texts(self):
+        if not self.pk:
+            return []
+        return list(self.indicators.filter(archived_at__isnull=True).values_list("text", flat=True))
+
+    def save(self, *args, **kwargs):
+        """The ``q`` filter searches ``search_text``: kept up to date at every save."""
+        self.search_text = self.build_search_text(self._indicator_texts())
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+    def refresh_search_text(self):
+        """After an indicator changed: recompute without touching anything else."""
+        text = self.build_search_text(self._indicator_texts())
+        Activity.objects.filter(pk=self.pk).update(search_text=text)
+        self.search_text = text
+
 
 class ActivityActor(models.Model):
     class Role(models.TextChoices):
