@@ -75,7 +75,7 @@ def _plain(value):
 
 
 def _objective_label(group):
-    return str(group.objective) if group.objective else _("Indicators without objective")
+    return group.objective.title if group.objective else _("Indicators without objective")
 
 
 def table_columns(table):
@@ -123,7 +123,7 @@ def performance_workbook(table, title, user, changes):
         cell.font = BOLD
         cell.fill = HEADER_FILL
         cell.alignment = WRAP
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=3)
+    sheet.freeze_panes = f"C{header_row + 1}"
     sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(header))}{header_row}"
     n_fixed = len(fixed)
     status_col = len(header)
@@ -197,14 +197,10 @@ def _append_row(sheet, row, n_fixed, status_col):
     cells[status_col - 1].fill = PatternFill("solid", fgColor=STATUS_FILLS[row.status])
 
 
-def changes_for(indicator_ids, start=None, end=None):
-    """The ProgressReport history rows of the period for these indicators (a values queryset)."""
-    history = ProgressReport.history.filter(indicator_id__in=indicator_ids)
-    if start:
-        history = history.filter(history_date__date__gte=start)
-    if end:
-        history = history.filter(history_date__date__lte=end)
-    return history.select_related("history_user").order_by("history_date", "history_id").values_list(
+def changes_for(indicator_ids, quarters):
+    """The history of the reports of these indicators for these quarters (the period), oldest first."""
+    history = ProgressReport.history.filter(indicator_id__in=indicator_ids, quarter_id__in=[q.pk for q in quarters])
+    return history.order_by("history_date", "history_id").values_list(
         "history_date", "history_user__username", "history_type", "indicator__code", "indicator__text",
         "quarter__year", "quarter__number", "organisation__acronym", "value", "state", "history_change_reason",
     )
@@ -233,13 +229,6 @@ def _changes_sheet(workbook, changes):
         sheet.append([_("No change in the period.")])
     for col, width in zip("ABCDEFGHIJ", (17, 14, 10, 10, 60, 10, 14, 10, 11, 30)):
         sheet.column_dimensions[col].width = width
-
-
-def period_of(table):
-    """The dates the change log covers: the quarter columns' span (up to today)."""
-    if not table.quarters:
-        return None, None
-    return table.quarters[0].start_date, min(table.quarters[-1].end_date, table.today)
 
 
 def csv_rows(table, hxl=False):

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from workplans.models import Workplan
 
-from .exports import changes_for, performance_workbook, period_of, write_csv
+from .exports import changes_for, performance_workbook, write_csv
 from .forms import ReportFilterForm, SavedViewForm
 from .models import SavedView
 from .performance import ReportFilters, indicators_for, performance_table
@@ -86,8 +86,7 @@ def performance_xlsx(request, slug=None):
     workplan, workplans = _scope(slug)
     _form, filters = _filters(request)
     table = performance_table(workplans, filters)
-    start, end = period_of(table)
-    changes = changes_for(indicators_for(workplans, filters).values("pk"), start, end)
+    changes = changes_for(indicators_for(workplans, filters).values("pk"), table.quarters)
     workbook = performance_workbook(table, _title(workplan), request.user, changes)
     response = HttpResponse(content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{_filename(workplan, "xlsx")}"'
