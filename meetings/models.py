@@ -55,7 +55,7 @@ class MeetingQuerySet(models.QuerySet):
             open_count=models.Count(
                 "action_points", filter=Q(action_points__status="open"), distinct=True
             ),
-        )
+        ).order_by("-date", "-id")
 
     def same_body(self, meeting):
         """Meetings of the same cluster and sub-cluster (or of the cluster itself) as ``meeting``."""
