@@ -158,3 +158,25 @@ def report_plan(plan, hcr, nrc):
     for rep, category, value in ((a1, "F", 6), (a1, "M", 4), (a1n, "F", 5), (a2, "F", 12), (a3, "F", 25)):
         B.objects.create(report=rep, dimension=B.Dimension.SEX, category=category, value=value)
     return SimpleNamespace(plan=plan, indicators=ind, quarters=plan.quarters)
+
+# Meetings (issue 6) ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def meetings(db, cluster, hcr, nrc):
+    """Two meetings of the cluster (3 May and 7 June 2017); the first has two open points and one done."""
+    from meetings.models import ActionPoint, AgendaItem, Meeting
+
+    may = Meeting.objects.create(cluster=cluster, date=datetime.date(2017, 5, 3), place="UNHCR Bamako")
+    june = Meeting.objects.create(cluster=cluster, date=datetime.date(2017, 6, 7), place="UNHCR – Bamako",
+                                  participants_count=31, chair="Matho Nianga DORE", co_facilitator=nrc)
+    AgendaItem.objects.create(meeting=june, order=0, title="1. Validation du plan d'action",
+                              discussion="Le plan d'action a été validé.", recommendations="Partager la version finale")
+    share = ActionPoint.objects.create(meeting=may, order=0, what="Partager les rapports de monitoring",
+                                       deadline=datetime.date(2017, 5, 20))
+    share.owners.add(hcr)
+    tdr = ActionPoint.objects.create(meeting=may, order=1, what="Relire les TDR", owner_people="Coordination",
+                                     deadline=datetime.date(2017, 6, 30))
+    done = ActionPoint.objects.create(meeting=may, order=2, what="Envoyer la liste", status=ActionPoint.Status.DONE,
+                                      deadline=datetime.date(2017, 5, 10))
+    return SimpleNamespace(may=may, june=june, share=share, tdr=tdr, done=done)
