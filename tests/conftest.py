@@ -83,3 +83,21 @@ def plan(db, cluster, hcr):
     second.quarters.set(quarters[2:])
     return SimpleNamespace(workplan=workplan, objective=objective, result=result, activities=[first, second],
                            quarters=quarters)
+
+
+# --- Hardening (issue 7) -------------------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def _axes_off(settings):
+    """Login throttling is off in tests by default (many tests log in and out); see ``axes_on``."""
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture
+def axes_on(settings, db):
+    """Turn django-axes' login throttling on for one test (the production settings otherwise)."""
+    from axes.models import AccessAttempt
+
+    settings.AXES_ENABLED = True
+    AccessAttempt.objects.all().delete()
+    return settings
