@@ -180,3 +180,20 @@ def meetings(db, cluster, hcr, nrc):
     done = ActionPoint.objects.create(meeting=may, order=2, what="Envoyer la liste", status=ActionPoint.Status.DONE,
                                       deadline=datetime.date(2017, 5, 10))
     return SimpleNamespace(may=may, june=june, share=share, tdr=tdr, done=done)
+
+# --- Hardening (issue 7) -------------------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def _axes_off(settings):
+    """Login throttling is off in tests by default (many tests log in and out); see ``axes_on``."""
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture
+def axes_on(settings, db):
+    """Turn django-axes' login throttling on for one test (the production settings otherwise)."""
+    from axes.models import AccessAttempt
+
+    settings.AXES_ENABLED = True
+    AccessAttempt.objects.all().delete()
+    return settings
