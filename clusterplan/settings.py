@@ -130,6 +130,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploaded workplan files (import previews): private, outside MEDIA_ROOT and never served.
+IMPORT_ROOT = Path(os.environ.get("IMPORT_ROOT", BASE_DIR / "private" / "imports"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

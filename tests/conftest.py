@@ -83,3 +83,10 @@ def plan(db, cluster, hcr):
     second.quarters.set(quarters[2:])
     return SimpleNamespace(workplan=workplan, objective=objective, result=result, activities=[first, second],
                            quarters=quarters)
+
+
+# --- importer ----------------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def _imports_in_tmp(settings, tmp_path):
+    """Uploaded workplan files go to a temporary private folder."""
+    settings.IMPORT_ROOT = tmp_path / "imports"

@@ -47,3 +47,13 @@ def profile_of(user):
 def require_administrator(user):
     if not is_administrator(user):
         raise PermissionDenied(_("Only administrators can do this."))
+
+
+def get_import_session_for_user(user, pk):
+    """An upload waiting for its preview: administrators only, and only the one who uploaded it."""
+    from django.shortcuts import get_object_or_404
+
+    from .models import ImportSession
+
+    require_administrator(user)
+    return get_object_or_404(ImportSession.objects.select_related("workplan", "created_by"), pk=pk, created_by=user)

@@ -194,8 +194,8 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
     fields = ["objective", "result", "code", "title", "level", "place", "resources", "status", "period_text",
               "months", "order", "search_text", "source_ref", "archived_at"]
     for order, (pa, objective, result) in enumerate(placed):
-        candidates = (act_by_code.get(pa.code, []) if pa.explicit_code else []) + act_by_title.get(_key(pa.title), []) \
-            + act_by_code.get(pa.code, [])
+        # stable keys: an explicit code (a Code column, as in our own export), else the wording
+        candidates = (act_by_code.get(pa.code, []) if pa.explicit_code else []) + act_by_title.get(_key(pa.title), [])
         activity = next((a for a in candidates if a.pk not in used), None)
         texts = [i.text for i in pa.indicators]
         values = {
