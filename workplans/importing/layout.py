@@ -178,7 +178,7 @@ def classify(text):
     m = re.match(r"^(?:objectif (?:general|global|strategique)|(?:general|overall|strategic) objective|goal)\s*[:.\-–]?\s*(.*)$", f, re.S)
     if m:
         return "general", "OG", _tail(raw, m.start(1)) or raw
-    m = re.match(r"^(?:objectif|objective|os|so)\s*(?:specifique\s*|specific\s*)?(?:n°\s*)?(\d+)?\s*[:.\-–]?\s*(.*)$", f, re.S)
+    m = re.match(r"^(?:objectif|objective|os|so)\b\s*(?:specifique\s*|specific\s*)?(?:n°\s*)?(\d+)?\s*[:.\-–]?\s*(.*)$", f, re.S)
     if m:
         return "objective", m.group(1) or "", _tail(raw, m.start(2)) or raw
     m = re.match(r"^(?:(?:resultat|result|er|ra)\s*(?:attendu\s*)?)?(\d+\.\d+)\.?\s*[:.\-–]?\s*(.*)$", f, re.S)
