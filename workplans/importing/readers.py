@@ -52,6 +52,8 @@ def clean(value):
     if hasattr(value, "strftime"):
         value = value.strftime("%Y-%m-%d")
     text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ").strip()
+    if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
+        text = text[1:]  # a cell neutralised against formula injection by an export
     if len(text) > limit("MAX_CELL_CHARS"):
         text = text[: limit("MAX_CELL_CHARS")]
     return text or None

@@ -14,9 +14,10 @@ TEMPLATE_COLUMNS = [
     # (header, width)
     ("Objectif", 40), ("Résultat attendu", 40), ("Code", 10), ("Activités", 50), ("Indicateurs", 50),
     ("Type d'indicateur", 16), ("Cible", 10), ("Référence", 10), ("Unité", 12), ("Moyen de vérification", 30),
-    ("Responsables (lead)", 25), ("Autres acteurs", 25), ("Niveau", 12), ("Période", 22), ("Trimestres", 30),
-    ("Ressources", 20),
+    ("Responsables (lead)", 25), ("Autres acteurs", 25), ("Niveau", 12), ("Lieu", 15), ("Statut", 12),
+    ("Période", 22), ("Trimestres", 30), ("Ressources", 20),
 ]
+STATUSES = ["planned", "ongoing", "done", "cancelled"]
 KINDS = ["number", "percent", "yes_no", "text"]
 
 
