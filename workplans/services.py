@@ -194,18 +194,17 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
     fields = ["objective", "result", "code", "title", "level", "place", "resources", "status", "period_text",
               "months", "order", "search_text", "source_ref", "archived_at"]
     for order, (pa, objective, result) in enumerate(placed):
-        candidates = (act_by_code.get(pa.code, []) if pa.explicit_code else []) + act_by_title.get(_key(pa.title), []) \
-            + act_by_code.get(pa.code, [])
+        # stable keys: an explicit code (a Code column, as in our own export), else the wording
+        candidates = (act_by_code.get(pa.code, []) if pa.explicit_code else []) + act_by_title.get(_key(pa.title), [])
         activity = next((a for a in candidates if a.pk not in used), None)
         texts = [i.text for i in pa.indicators]
         values = {
             "objective_id": objective.pk, "result_id": result.pk if result else None, "code": pa.code, "title": pa.title,
             "level": pa.level, "place": pa.place, "resources": pa.resources, "status": pa.status,
-            "period_text": pa.period_text[:300], "months": pa.months, "order": order,
-            "source_ref": pa.ref[:100], "archived_at": None,
+            "period_text": pa.period_text[:300], "months": pa.months, "order": order, "archived_at": None,
         }
         if activity is None:
-            activity = Activity(workplan=workplan, **values)
+            activity = Activity(workplan=workplan, source_ref=pa.ref[:100], **values)
             activity.search_text = activity.build_search_text(texts)
             to_create.append(activity)
             summary.created["activities"] += 1
@@ -215,7 +214,8 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
             search = activity.build_search_text(texts)
             if activity.search_text != search:
                 activity.search_text, changed = search, True
-            if changed:
+            if changed:  # where the row was read is recorded with a real change, not alone
+                activity.source_ref = pa.ref[:100]
                 activity.updated_at = timezone.now()
                 to_update.append(activity)
                 summary.updated["activities"] += 1
@@ -301,11 +301,10 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
         values = {
             "activity_id": owner_key[0], "result_id": owner_key[1], "objective_id": owner_key[2], "code": pi.code,
             "text": pi.text, "kind": pi.kind, "target": pi.target, "baseline": pi.baseline, "unit": pi.unit,
-            "means_of_verification": pi.means_of_verification, "order": order, "source_ref": pi.ref[:100],
-            "archived_at": None,
+            "means_of_verification": pi.means_of_verification, "order": order, "archived_at": None,
         }
         if indicator is None:
-            indicator = Indicator(workplan=workplan, **values)
+            indicator = Indicator(workplan=workplan, source_ref=pi.ref[:100], **values)
             to_create.append(indicator)
             summary.created["indicators"] += 1
         else:
@@ -313,6 +312,7 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
             if indicator.target is not None and pi.target is not None:
                 values["target"] = indicator.target if indicator.target == pi.target else pi.target
             if _set_if_changed(indicator, values):
+                indicator.source_ref = pi.ref[:100]
                 to_update.append(indicator)
                 summary.updated["indicators"] += 1
     Indicator.objects.bulk_create(to_create, batch_size=500)

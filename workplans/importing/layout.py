@@ -18,9 +18,10 @@ from .tree import ParsedActivity, ParsedActor, ParsedIndicator, ParsedObjective,
 
 MAIN_FIELDS = {
     "objective", "result", "activity", "indicator", "lead", "other", "mov", "period", "level", "resources",
-    "kind", "target", "baseline", "unit", "code", "quarters", "place", "status",
+    "kind", "target", "baseline", "unit", "code", "quarters", "place", "status", "period_text", "months",
 }
 _FOOTNOTE = "¹²³⁴⁵⁶⁷⁸⁹*†"
+DASHES = ("-", "–", "—")
 
 
 def header_field(text):
@@ -49,12 +50,15 @@ def header_field(text):
         ("unit", ("unite", "unit")),
         ("code", ("code", "n°", "no", "ref", "ref.", "numero")),
         ("quarters", ("trimestres", "quarters", "trimestres (codes)", "quarters (codes)")),
+        ("months", ("mois", "months", "mois (codes)", "months (codes)")),
         ("status", ("statut", "status", "etat")),
         ("place", ("lieu", "place", "location", "localisation", "zone")),
     ]
     for name, words in rules:
         if f in words:
             return name
+    if f.startswith(("periode telle", "period as written", "periode (texte)", "period (text)")):
+        return "period_text"
     if "verification" in f:
         return "mov"
     if f.startswith("indicat"):
@@ -178,7 +182,7 @@ def classify(text):
     m = re.match(r"^(?:objectif (?:general|global|strategique)|(?:general|overall|strategic) objective|goal)\s*[:.\-–]?\s*(.*)$", f, re.S)
     if m:
         return "general", "OG", _tail(raw, m.start(1)) or raw
-    m = re.match(r"^(?:objectif|objective|os|so)\s*(?:specifique\s*|specific\s*)?(?:n°\s*)?(\d+)?\s*[:.\-–]?\s*(.*)$", f, re.S)
+    m = re.match(r"^(?:objectif|objective|os|so)\b\s*(?:specifique\s*|specific\s*)?(?:n°\s*)?(\d+(?:\.\d+)*)?\s*[:.\-–]?\s*(.*)$", f, re.S)
     if m:
         return "objective", m.group(1) or "", _tail(raw, m.start(2)) or raw
     m = re.match(r"^(?:(?:resultat|result|er|ra)\s*(?:attendu\s*)?)?(\d+\.\d+)\.?\s*[:.\-–]?\s*(.*)$", f, re.S)
@@ -465,7 +469,7 @@ class Parser:
         for name in ("mov", "kind", "target", "baseline", "unit"):
             index = layout.first(name)
             cell = self.cell(row, index)
-            extra[name] = (index, raw_lines(cell) if name != "mov" else lines(cell), cell)
+            extra[name] = (index, raw_lines(cell), cell)
         for k, text in enumerate(texts):
             kind, target, doubt = v.indicator_kind(text)
             indicator = ParsedIndicator(text=text, kind=kind, target=target, ref=self.ref(sheet, number, column))
@@ -477,7 +481,7 @@ class Parser:
                 if not items:
                     continue
                 item = items[k] if len(items) == len(texts) else (items[0] if len(items) == 1 else None)
-                if item is None or item in ("-", "–"):
+                if item is None or item in DASHES:
                     continue
                 if name == "kind":
                     parsed = v.parse_kind(item)
@@ -493,15 +497,17 @@ class Parser:
                 else:
                     indicator.unit = item[:60]
             index, items, cell = extra["mov"]
+            items = [item for item in items if item not in DASHES] if len(items) != len(texts) else items
             if items:
                 if len(items) == len(texts):
-                    indicator.means_of_verification = items[k]
+                    indicator.means_of_verification = "" if items[k] in DASHES else items[k]
                 elif len(items) == 1:
                     indicator.means_of_verification = items[0]
                 else:
-                    indicator.means_of_verification = "\n".join(items)
+                    indicator.means_of_verification = " ; ".join(items)
             result.append(indicator)
         index, items, cell = extra["mov"]
+        items = [item for item in items if item not in DASHES]
         if texts and items and len(items) not in (1, len(texts)):
             self.warn(sheet, number, index, _("%(m)d means of verification for %(i)d indicators: each indicator keeps them all.")
                       % {"m": len(items), "i": len(texts)}, layout)
@@ -584,6 +590,11 @@ class Parser:
                     for line in chunk:
                         self.add_period(sheet, layout, number, index, activities[k], line, self.plan_year())
                     written[k].append(" / ".join(chunk))
+        # the period as written, kept as text (our own export)
+        text = self.cell(row, layout.first("period_text"))
+        if text and text.strip() != "-":
+            for k in range(n):
+                written[k].append(text)
         # clean quarter codes
         index = layout.first("quarters")
         text = self.cell(row, index)
@@ -600,6 +611,23 @@ class Parser:
                 for activity in activities:
                     if pair not in activity.quarters:
                         activity.quarters.append(pair)
+        # clean month codes (our own export): 2019-03
+        index = layout.first("months")
+        text = self.cell(row, index)
+        if text:
+            for token in re.split(r"[\s,;]+", text):
+                match = re.fullmatch(r"((?:19|20)\d\d)-(0?[1-9]|1[0-2])", token)
+                if not match:
+                    if token:
+                        self.warn(sheet, number, index, _("“%(value)s” is not a month like 2019-03.") % {"value": token[:20]}, layout)
+                    continue
+                year, month = int(match.group(1)), int(match.group(2))
+                for activity in activities:
+                    code = f"{year}-{month:02d}"
+                    if code not in activity.months:
+                        activity.months.append(code)
+                    if (year, v.quarter_of_month(month)) not in activity.quarters:
+                        activity.quarters.append((year, v.quarter_of_month(month)))
         # year columns holding quarter ranges
         for index in layout.indexes("year:"):
             text = self.cell(row, index)
