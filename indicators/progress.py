@@ -172,3 +172,52 @@ def indicator_page_data(indicator, user, today=None):
         "places": place_rows(indicator, reports, targets),
         "targets": targets,
     }
+
+
+def activity_statuses(activities, today=None, with_indicators=False):
+    """``{activity_id: rolled-up status}`` for a queryset of activities, in four queries.
+
+    Loads only what the maths need (indicator definitions, validated values, schedules), so
+    it scales to whole plans; the rules are the model's (``Indicator.status``, ``rollup_status``).
+    With ``with_indicators``, also returns ``{activity_id: [(indicator, Progress-like dict)]}``.
+    """
+    from workplans.models import Activity, Quarter
+
+    from .models import Indicator, rollup_status
+
+    today = today or timezone.localdate()
+    ids = activities.values("pk")
+    quarters = {q.pk: q for q in Quarter.objects.all()}
+    scheduled = {}
+    for activity_id, quarter_id in Activity.quarters.through.objects.filter(activity_id__in=ids).values_list(
+        "activity_id", "quarter_id"
+    ):
+        scheduled.setdefault(activity_id, []).append(quarters[quarter_id])
+    indicators = list(
+        Indicator.objects.active()
+        .filter(activity_id__in=ids)
+        .only("id", "activity_id", "kind", "aggregation", "place_rule", "direction", "target", "baseline")
+    )
+    values = {}
+    for indicator_id, quarter_id, value in (
+        ProgressReport.objects.filter(indicator__in=[i.pk for i in indicators] if len(indicators) < 20000 else
+                                      Indicator.objects.active().filter(activity_id__in=ids).values("pk"),
+                                      state=ProgressReport.State.VALIDATED)
+        .order_by("updated_at", "id")
+        .values_list("indicator_id", "quarter_id", "value")
+    ):
+        values.setdefault(indicator_id, {}).setdefault(quarters[quarter_id].ordinal, []).append(value)
+    per_activity = {pk: [] for pk in activities.values_list("pk", flat=True)}
+    details = {}
+    for indicator in indicators:
+        combined = {o: indicator.combine(v) for o, v in values.get(indicator.pk, {}).items()}
+        combined = {o: v for o, v in combined.items() if v is not None}
+        status = indicator.status(combined, scheduled.get(indicator.activity_id, []), today)
+        per_activity.setdefault(indicator.activity_id, []).append(status)
+        if with_indicators:
+            achieved = indicator.achieved(combined)
+            details.setdefault(indicator.activity_id, []).append(
+                (indicator, {"status": status, "achieved": achieved, "percent": indicator.percent_achieved(achieved)})
+            )
+    statuses = {pk: rollup_status(s) for pk, s in per_activity.items()}
+    return (statuses, details) if with_indicators else statuses

@@ -195,6 +195,28 @@ def organisations_for_recording(user, indicator):
         return Actor.objects.filter(pk=profile_of(user).organisation_id)
     return Actor.objects.none()
 
+
+def reports_to_review(user, reports):
+    """The reports of ``reports`` (a queryset) that ``user`` may validate or return."""
+    if is_administrator(user):
+        return reports
+    if not is_coordinator(user):
+        return reports.none()
+    profile = profile_of(user)
+    if profile and profile.cluster_id:
+        return reports.filter(indicator__workplan__cluster_id=profile.cluster_id)
+    if profile and profile.subcluster_id:
+        return reports.filter(indicator__activity__actor_links__actor__subcluster_id=profile.subcluster_id).distinct()
+    return reports.none()
+
+
+def reports_of_my_organisation(user, reports):
+    profile = profile_of(user)
+    if not (profile and profile.organisation_id):
+        return reports.none()
+    return reports.filter(organisation_id=profile.organisation_id)
+
+
 # Meetings -------------------------------------------------------------------------------
 # Members, coordinators and administrators read meetings, action points, the structure and
 # the contacts. Administrators write every meeting; a coordinator writes the meetings of
