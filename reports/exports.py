@@ -265,3 +265,68 @@ def write_csv(response, table, hxl=False):
 
 def today_stamp():
     return datetime.date.today().isoformat()
+
+
+def summary_workbook(summary, user):
+    """The quarterly summary as a workbook: key figures and the table by objective; narratives on sheet 2."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Summary")[:31]
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.append([neutralise(_("Quarterly protection-risk summary") + f" · {summary.workplan.title}")])
+    sheet["A1"].font = TITLE
+    sheet.append([_("Quarter"), str(summary.quarter.label)])
+    sheet.append([_("Exported on"), timezone.localtime().strftime("%Y-%m-%d %H:%M"), _("by"),
+                  neutralise(user.get_full_name() or user.get_username())])
+    sheet.append([_("Only validated reports count.")])
+    sheet.append([])
+    sheet.append([_("Key figures")])
+    sheet.cell(row=sheet.max_row, column=1).font = BOLD
+    sheet.append([_("Activities scheduled in the quarter"), summary.scheduled])
+    sheet.append([_("Activities reported in the quarter"), summary.reported])
+    sheet.append([_("Reports validated for the quarter"), summary.validated_reports])
+    sheet.append([_("Reports awaiting validation"), summary.awaiting])
+    for status, count in summary.status_counts.items():
+        sheet.append([_("Indicators: %(status)s") % {"status": Status(status).label}, count])
+    sheet.append([])
+    sheet.append([_("Code"), _("Indicator"), _("Responsible"), _("This quarter"), _("Achieved to date"), _("Target"),
+                  _("% met"), _("Status")])
+    header_row = sheet.max_row
+    for cell in sheet[header_row]:
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+    sheet.freeze_panes = f"A{header_row + 1}"
+    for group, rows in summary.groups:
+        sheet.append([neutralise(group.objective.code if group.objective else ""), neutralise(_objective_label(group)),
+                      None, None, None, None, None, str(Status(group.status).label)])
+        for cell in sheet[sheet.max_row]:
+            cell.font = BOLD
+            cell.fill = OBJECTIVE_FILL
+        for item in rows:
+            row = item.row
+            sheet.append([
+                neutralise(row.indicator.code), neutralise(row.indicator.text),
+                neutralise(", ".join(a.acronym for a in row.actors)), _number(item.quarter_value),
+                _number(row.achieved), _number(row.target), _fraction(row.percent), str(row.status_label),
+            ])
+            idx = sheet.max_row
+            sheet.row_dimensions[idx].outline_level = 1
+            for col in (4, 5, 6):
+                sheet.cell(row=idx, column=col).number_format = NUMBER_FORMAT
+            sheet.cell(row=idx, column=7).number_format = PERCENT_FORMAT
+            sheet.cell(row=idx, column=8).fill = PatternFill("solid", fgColor=STATUS_FILLS[row.status])
+            sheet.cell(row=idx, column=2).alignment = WRAP
+    for col, width in zip("ABCDEFGH", (10, 70, 18, 12, 14, 10, 9, 12)):
+        sheet.column_dimensions[col].width = width
+
+    notes = workbook.create_sheet(_("Narratives")[:31])
+    notes.append([_("Indicator code"), _("Indicator"), _("Organisation"), _("Value"), _("Narrative")])
+    for cell in notes[1]:
+        cell.font = BOLD
+    for report in summary.narratives:
+        notes.append(neutralise_row([report.indicator.code, report.indicator.text, report.organisation.acronym,
+                                     _number(report.value), report.narrative]))
+    for col, width in zip("ABCDE", (10, 50, 14, 10, 80)):
+        notes.column_dimensions[col].width = width
+    return workbook

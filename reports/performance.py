@@ -48,6 +48,7 @@ class ReportFilters:
     status: str = ""
     completed_only: bool = False
     breakdowns: bool = False
+    until: Quarter | None = None  # the quarterly summary: nothing after this quarter counts
 
     def describe(self):
         """The filters applied, as (label, value) pairs, for the top of an export."""
@@ -62,6 +63,8 @@ class ReportFilters:
             rows.append((_("Status"), str(Status(self.status).label)))
         if self.completed_only:
             rows.append((_("Only completed quarters"), _("yes")))
+        if self.until:
+            rows.append((_("Up to"), str(self.until.label)))
         return rows
 
 
@@ -93,6 +96,7 @@ class Row:
     status: str
     cells: list
     breakdowns: list = field(default_factory=list)
+    latest_quarter: Quarter | None = None
 
     @property
     def status_label(self):
@@ -195,6 +199,8 @@ def quarter_columns(workplans, filters, today):
         quarters = quarters.filter(year=filters.year)
     if filters.completed_only:
         quarters = quarters.filter(end_date__lt=today)
+    if filters.until:
+        quarters = quarters.filter(ordinal__lte=filters.until.ordinal)
     return list(quarters)
 
 
@@ -203,6 +209,8 @@ def _cutoff_filter(reports, filters, today):
         reports = reports.filter(quarter__year__lte=filters.year)
     if filters.completed_only:
         reports = reports.filter(quarter__end_date__lt=today)
+    if filters.until:
+        reports = reports.filter(quarter__ordinal__lte=filters.until.ordinal)
     return reports
 
 
@@ -219,6 +227,8 @@ def performance_table(workplans, filters=None, today=None):
     as_of = today
     if filters.year and datetime.date(filters.year + 1, 1, 1) < today:
         as_of = datetime.date(filters.year + 1, 1, 1)
+    if filters.until and filters.until.end_date + datetime.timedelta(days=1) < as_of:
+        as_of = filters.until.end_date + datetime.timedelta(days=1)
 
     quarters = quarter_columns(workplans, filters, today)
     ordinals = [q.ordinal for q in quarters]
@@ -230,7 +240,7 @@ def performance_table(workplans, filters=None, today=None):
             "workplan", "objective", "result__objective", "activity__objective", "activity__result"
         ).prefetch_related(
             "activity__quarters",
-            Prefetch("activity__actor_links", queryset=ActivityActor.objects.select_related("actor")),
+            Prefetch("activity__actor_links", queryset=ActivityActor.objects.select_related("actor__subcluster")),
         )
     )
     indicators.sort(key=_sort_key)
@@ -301,6 +311,7 @@ def performance_table(workplans, filters=None, today=None):
             status=progress.status,
             cells=cells,
             breakdowns=sub_rows,
+            latest_quarter=progress.latest_quarter,
         )
         objective = _objective_of(indicator)
         result = _result_of(indicator)
