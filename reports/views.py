@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from workplans.models import Quarter, Workplan
 
-from .exports import changes_for, performance_workbook, summary_workbook, write_csv
 from .dashboard import workplan_dashboard
+from .exports import changes_for, performance_workbook, summary_workbook, write_csv
 from .forms import ReportFilterForm, SavedViewForm
 from .models import SavedView
 from .performance import ReportFilters, indicators_for, performance_table
