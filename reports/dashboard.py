@@ -41,7 +41,7 @@ def workplan_dashboard(workplan, today=None):
 
     per_subcluster = defaultdict(Counter)
     for row in rows:
-        codes = {a.subcluster.code for a in row.actors if a.subcluster_id} or {_("No sub-cluster")}
+        codes = {a.subcluster_code for a in row.actors if a.subcluster_code} or {_("No sub-cluster")}
         for code in codes:
             per_subcluster[code][row.status] += 1
     by_subcluster = stacked_bars(sorted(per_subcluster.items(), key=lambda item: str(item[0])))
@@ -56,13 +56,15 @@ def workplan_dashboard(workplan, today=None):
             if cell.achieved is not None:
                 reported[cell.quarter.ordinal].add(row.activity.pk)
 
-    activities = Activity.objects.active().for_workplan(workplan).prefetch_related("quarters").only("id")
-    activity_counts = Counter()
-    scheduled = Counter()
-    for activity in activities:
-        activity_counts[rollup_status(statuses_by_activity.get(activity.pk, []))] += 1
-        for quarter in activity.quarters.all():
-            scheduled[quarter.ordinal] += 1
+    activities = Activity.objects.active().for_workplan(workplan)
+    activity_counts = Counter(
+        rollup_status(statuses_by_activity.get(pk, [])) for pk in activities.values_list("pk", flat=True)
+    )
+    scheduled = Counter(
+        Activity.quarters.through.objects.filter(activity__in=activities.values("pk")).values_list(
+            "quarter__ordinal", flat=True
+        )
+    )
     activity_chart = stacked_bars([(_("Activities"), activity_counts)])
     points = [(q.label, scheduled.get(q.ordinal, 0), len(reported.get(q.ordinal, ()))) for q in table.quarters]
 

@@ -20,6 +20,7 @@ from .models import SavedView
 from .performance import ReportFilters, indicators_for, performance_table
 from .quarterly import default_quarter, plan_quarters, quarter_summary
 
+ROWS_PER_PAGE = 100  # indicators per page of the performance table (the exports hold them all)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -63,13 +64,18 @@ def performance(request, slug=None):
     workplan, workplans = _scope(slug)
     form, filters = _filters(request)
     table = performance_table(workplans, filters)
-    query = request.GET.urlencode()
+    page, groups = table.paginate(request.GET.get("page"), ROWS_PER_PAGE)
+    params = request.GET.copy()
+    params.pop("page", None)
+    query = params.urlencode()
     return render(
         request,
         "reports/performance.html",
         {
             "workplan": workplan,
             "table": table,
+            "page": page,
+            "groups": groups,
             "form": form,
             "query": query,
             "title": _title(workplan),
