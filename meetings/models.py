@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -50,12 +51,17 @@ def match_actors(names):
 
 class MeetingQuerySet(models.QuerySet):
     def for_list(self):
-        return self.select_related("cluster", "subcluster", "co_facilitator").annotate(
-            agenda_count=models.Count("agenda_items", distinct=True),
-            open_count=models.Count(
-                "action_points", filter=Q(action_points__status="open"), distinct=True
-            ),
-        ).order_by("-date", "-id")
+        """With ``agenda_count`` and ``open_count``, counted by subqueries (no row multiplication)."""
+
+        def count_of(model, **filters):
+            rows = model.objects.filter(meeting=OuterRef("pk"), **filters).order_by().values("meeting")
+            return Coalesce(Subquery(rows.annotate(n=models.Count("pk")).values("n")), 0)
+
+        return (
+            self.select_related("cluster", "subcluster", "co_facilitator")
+            .annotate(agenda_count=count_of(AgendaItem), open_count=count_of(ActionPoint, status="open"))
+            .order_by("-date", "-id")
+        )
 
     def same_body(self, meeting):
         """Meetings of the same cluster and sub-cluster (or of the cluster itself) as ``meeting``."""
