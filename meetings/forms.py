@@ -92,7 +92,7 @@ class ActionPointForm(forms.ModelForm):
         pk = self.cleaned_data.get("activity")
         if pk is None:
             return None
-        activity = Activity.objects.filter(pk=pk).first()
+        activity = Activity.objects.active().filter(pk=pk).first()
         if activity is None:
             raise forms.ValidationError(_("This activity no longer exists."))
         return activity

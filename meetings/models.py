@@ -129,14 +129,12 @@ class Meeting(models.Model):
     def display_title(self):
         return self.title or _("Meeting of %(body)s") % {"body": self.body_code}
 
+    def _earlier(self):
+        return Meeting.objects.same_body(self).filter(Q(date__lt=self.date) | Q(date=self.date, pk__lt=self.pk))
+
     def previous(self):
         """The meeting of the same body held just before this one, or ``None``."""
-        return (
-            Meeting.objects.same_body(self)
-            .filter(Q(date__lt=self.date) | Q(date=self.date, pk__lt=self.pk))
-            .order_by("-date", "-pk")
-            .first()
-        )
+        return self._earlier().order_by("-date", "-pk").first()
 
     def set_organisations_from_text(self):
         """Match the organisations written in ``organisations_text`` to actors (unknown names stay in the text)."""
@@ -144,15 +142,14 @@ class Meeting(models.Model):
         self.organisations.set(actors)
 
     def follow_up_points(self):
-        """The action points to follow up at this meeting: the previous meeting's open points,
-        and those already reviewed here (so they stay on the page once updated)."""
-        previous = self.previous()
-        if previous is None:
-            return ActionPoint.objects.none()
+        """The action points to follow up at this meeting: those of the previous meeting still open,
+        with any older ones still open (carried over), and those already reviewed here (so they
+        stay on the page once closed)."""
         return (
-            ActionPoint.objects.filter(meeting=previous)
+            ActionPoint.objects.filter(meeting__in=self._earlier())
             .filter(Q(status=ActionPoint.Status.OPEN) | Q(reviewed_in=self))
             .for_list()
+            .order_by("meeting__date", "meeting_id", "order", "id")
         )
 
 
