@@ -51,5 +51,11 @@ restore: venv
 	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=backups/clusterplan-….tar.gz"; exit 2; }
 	$(BIN)/python -m clusterplan.backup restore $(ARCHIVE)
 
+# Load on a real server: two gunicorn instances, one PostgreSQL database, 20 users, 60 s
+# (bench/load/run.py; figures into docs/PERFORMANCE.md). Needs PostgreSQL on 127.0.0.1:5432.
+load: venv
+	$(BIN)/python -m pip install --quiet -r requirements-load.txt
+	$(BIN)/python -m bench.load.run $(LOAD_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
