@@ -18,6 +18,9 @@ class Command(BaseCommand):
             )
         users = demo_users_create()
         workplans = demo_workplans_load()
+        from indicators.demo import demo_reports_create  # progress: reports in every state
+
+        demo_reports_create(workplans)
         for workplan in workplans:
             self.stdout.write(f"  {workplan.slug}: {workplan.title}")
         self.stdout.write(
