@@ -225,11 +225,15 @@ def _changes_sheet(book, changes):
     kinds = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
     states = dict(ProgressReport.State.choices)
     count = 0
+    kinds = {key: str(label) for key, label in kinds.items()}
+    states = {key: str(label) for key, label in states.items()}
+    tz = timezone.get_current_timezone()
     for when, username, kind, code, text, year, number, org, value, state, reason in changes.iterator(chunk_size=5000):
-        when = timezone.localtime(when).replace(tzinfo=None) if timezone.is_aware(when) else when
+        if when.tzinfo is not None:
+            when = when.astimezone(tz)
         sheet.append([(when, "datetime")] + neutralise_row([
-            username or "", str(kinds.get(kind, kind)), code or "", text or "",
-            f"{year}-Q{number}" if year else "", org or "", _number(value), str(states.get(state, state)), reason or "",
+            username or "", kinds.get(kind, kind), code or "", text or "",
+            f"{year}-Q{number}" if year else "", org or "", _number(value), states.get(state, state), reason or "",
         ]))
         count += 1
     if not count:

@@ -102,42 +102,54 @@ class Sheet:
         self.parts = []
         self.row = 0
         self.max_outline = 0
-        self._letters = [column_letter(i) for i in range(1, 201)]
+        self._letters = [column_letter(i) for i in range(1, 61)]
 
     def append(self, values, outline_level=0):
         """Append a row; each value is a plain value or ``(value, style name)``. Returns the row index."""
         self.row += 1
-        r = self.row
+        r = str(self.row)
         styles = self.book.styles.index
+        cache = self.book.text_cache
+        letters = self._letters
+        while len(letters) < len(values):
+            letters.append(column_letter(len(letters) + 1))
         cells = []
         for col, value in enumerate(values):
-            style = None
-            if isinstance(value, tuple):
+            if value.__class__ is tuple:
                 value, style = value
-            s = styles[style]
+                s = styles[style]
+                attr = f' s="{s}"'
+            else:
+                if value is None:
+                    continue
+                s, attr = 0, ""
+            kind = value.__class__
             if value is None:
                 if s:
-                    cells.append(f'<c r="{self._letter(col)}{r}" s="{s}"/>')
-                continue
-            ref = f"{self._letter(col)}{r}"
-            style_attr = f' s="{s}"' if s else ""
-            if isinstance(value, bool):
-                cells.append(f'<c r="{ref}"{style_attr} t="b"><v>{int(value)}</v></c>')
-            elif isinstance(value, (int, float)):
-                cells.append(f'<c r="{ref}"{style_attr}><v>{value!r}</v></c>')
+                    cells.append(f'<c r="{letters[col]}{r}"{attr}/>')
+            elif kind is str:
+                text = cache.get(value)
+                if text is None:
+                    text = escape(ILLEGAL.sub("", value))
+                    if len(cache) < 200_000:
+                        cache[value] = text
+                cells.append(f'<c r="{letters[col]}{r}"{attr} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
+            elif kind is int or kind is float:
+                cells.append(f'<c r="{letters[col]}{r}"{attr}><v>{value!r}</v></c>')
+            elif kind is bool:
+                cells.append(f'<c r="{letters[col]}{r}"{attr} t="b"><v>{int(value)}</v></c>')
             elif isinstance(value, datetime.datetime):
                 serial = (value.replace(tzinfo=None) - EPOCH).total_seconds() / 86400
-                cells.append(f'<c r="{ref}"{style_attr}><v>{serial!r}</v></c>')
+                cells.append(f'<c r="{letters[col]}{r}"{attr}><v>{serial!r}</v></c>')
             else:
                 text = escape(ILLEGAL.sub("", str(value)))
-                cells.append(f'<c r="{ref}"{style_attr} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
-        outline = f' outlineLevel="{outline_level}"' if outline_level else ""
-        self.max_outline = max(self.max_outline, outline_level)
-        self.parts.append(f'<row r="{r}"{outline}>{"".join(cells)}</row>')
-        return r
-
-    def _letter(self, col):
-        return self._letters[col] if col < len(self._letters) else column_letter(col + 1)
+                cells.append(f'<c r="{letters[col]}{r}"{attr} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
+        if outline_level:
+            self.max_outline = max(self.max_outline, outline_level)
+            self.parts.append(f'<row r="{r}" outlineLevel="{outline_level}">{"".join(cells)}</row>')
+        else:
+            self.parts.append(f'<row r="{r}">{"".join(cells)}</row>')
+        return self.row
 
     def xml(self):
         head = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">']
@@ -170,6 +182,7 @@ class Book:
     def __init__(self):
         self.styles = Styles()
         self.sheets = []
+        self.text_cache = {}
 
     def add_sheet(self, title, **options):
         sheet = Sheet(self, title, **options)
