@@ -32,12 +32,12 @@ def test_export_page_has_no_inline_script_or_style(client_for, users, hcr, nrc):
     assert response.status_code == 200
     html = response.content.decode()
     assert 'class="select-toggle"' in html  # the toggle is there…
-    assert "js/admin-export.js" in html  # …bound by the static script
+    assert "js/admin_export_toggle.js" in html  # …bound by the static script
     assert_csp_compatible(response, "export")
 
 
 def test_the_export_script_binds_the_toggle():
-    script = finders.find("js/admin-export.js")
+    script = finders.find("js/admin_export_toggle.js")
     assert script
     text = open(script, encoding="utf-8").read()
-    assert "select-toggle" in text and "addEventListener" in text
+    assert "select-all-toggle" in text and "addEventListener" in text

@@ -29,7 +29,7 @@ ROOT = Path(settings.BASE_DIR)
 
 
 def production_env(**extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "SESSION_", "REDIS_URL", "STORAGE_URL"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "SESSION_", "REDIS_URL", "STORAGE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"))}
     env.update(DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="clusterplan.example.org",
                DJANGO_SETTINGS_MODULE="clusterplan.settings")
     env.update(extra)
