@@ -18,9 +18,9 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 
 venv: $(VENV)/.installed
 
+# migrate + createcachetable, under a PostgreSQL advisory lock: safe from any instance.
 migrate: venv
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py createcachetable
+	$(BIN)/python -m clusterplan.migrate
 
 demo: migrate
 	$(BIN)/python manage.py load_demo

@@ -72,7 +72,7 @@ class ClusterplanUser(HttpUser):
         with self.client.get(self.base + path, params=params or None, name=name or path, allow_redirects=False,
                              catch_response=True) as response:
             if response.status_code != 200:
-                response.failure(f"{response.status_code} on {path}")
+                response.failure(f"{response.status_code} on {path}" + (f": {getattr(response, 'error', None)!r}" if getattr(response, "error", None) else ""))
             return response
 
     def post(self, path, data, name=None):
@@ -81,7 +81,7 @@ class ClusterplanUser(HttpUser):
         with self.client.post(self.base + path, data, name=name or path, allow_redirects=False,
                               catch_response=True) as response:
             if response.status_code not in (200, 302):
-                response.failure(f"{response.status_code} on {path}")
+                response.failure(f"{response.status_code} on {path}" + (f": {getattr(response, 'error', None)!r}" if getattr(response, "error", None) else ""))
             return response
 
     def submit(self, record):

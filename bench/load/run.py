@@ -86,7 +86,10 @@ def gunicorn_start(port, env):
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "clusterplan.wsgi", "--bind", f"127.0.0.1:{port}",
          "--workers", str(WORKERS), "--worker-class", "gthread", "--threads", str(THREADS),
-         "--timeout", "60", "--graceful-timeout", "10"],
+         "--timeout", "60", "--graceful-timeout", "10",
+         # Keep idle client connections longer than a user's think time: otherwise the server
+         # closes one just as the client reuses it (a connection error, not a server error).
+         "--keep-alive", "30"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     return process
@@ -129,7 +132,14 @@ def main(argv=None):
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--duration", type=int, default=60, help="seconds")
     parser.add_argument("--no-docs", action="store_true", help="do not rewrite docs/PERFORMANCE.md")
+    parser.add_argument("--render-only", action="store_true",
+                        help="only rewrite docs/PERFORMANCE.md from bench/load/results.json")
     args = parser.parse_args(argv)
+    if args.render_only:
+        from bench.load.checks import markdown, performance_section_update
+
+        performance_section_update(DOC, markdown(json.loads(RESULTS.read_text(encoding="utf-8")), COMMAND))
+        return 0
 
     database_url = os.environ.get("LOAD_DATABASE_URL", DEFAULT_DB)
     ports = [int(p) for p in os.environ.get("LOAD_PORTS", "8101,8102").split(",")]
@@ -146,6 +156,8 @@ def main(argv=None):
     ctx = json.loads(ctx_path.read_text(encoding="utf-8"))
 
     hosts = [f"http://127.0.0.1:{port}" for port in ports]
+    load_before = os.getloadavg()[0]
+    hash_seconds = password_hash_seconds()
     servers = []
     raw_path = OUT / "load-raw.json"
     try:
@@ -157,7 +169,8 @@ def main(argv=None):
         locust_env = {**env, "LOAD_CTX": str(ctx_path), "LOAD_HOSTS": ",".join(hosts), "LOAD_RAW": str(raw_path)}
         subprocess.run(
             [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "load" / "locustfile.py"), "--headless",
-             "-u", str(args.users), "-r", str(max(1, args.users // 2)), "-t", f"{args.duration}s",
+             "-u", str(args.users), "-r", str(max(1, args.users // 5)), "-t", f"{args.duration}s",
+             "--stop-timeout", "20",  # let the requests in flight at the end finish, not abort them
              "--only-summary", "--loglevel", "WARNING", "--exit-code-on-error", "0"],
             cwd=ROOT, env=locust_env, check=True,
         )
@@ -170,9 +183,13 @@ def main(argv=None):
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "users": args.users, "duration_s": args.duration, "hosts": hosts,
         "gunicorn": f"{WORKERS} workers × {THREADS} threads each",
+        "machine": (f"{os.cpu_count()} CPU cores shared by Locust, both instances and PostgreSQL; "
+                    f"load average {load_before:.1f} just before the run, {os.getloadavg()[0]:.1f} at its end "
+                    f"(anything above the load test's own is other work on the machine)"),
         "database": urlsplit(database_url).path.lstrip("/"),
         "seed": (f"{ctx['counts']['activities']} activities, {ctx['counts']['indicators']} indicators, "
                  f"{ctx['counts']['reports']} validated reports, {len(ctx['users'])} users"),
+        "password_hash_s": round(hash_seconds, 2),
         "tasks": sorted(name for name in json.loads(json.dumps(list(_tasks(ctx))))),
         "note": None,
     }
@@ -186,6 +203,16 @@ def main(argv=None):
         print(f"LOST UPDATES: {results['lost_updates'][:10]}", file=sys.stderr)
     bad = results["failures"] or results["status_5xx"] or results["lost_updates"]
     return 1 if bad else 0
+
+
+def password_hash_seconds():
+    """What one login's password check costs on this machine now (Django's PBKDF2)."""
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    hasher = PBKDF2PasswordHasher()
+    start = time.perf_counter()
+    hasher.encode("probe-password", "probesalt1234567")
+    return time.perf_counter() - start
 
 
 def _tasks(ctx):
