@@ -85,6 +85,80 @@ def plan(db, cluster, hcr):
                            quarters=quarters)
 
 
+# --- progress (issue 4) -----------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _private_media_in_tmp(settings, tmp_path):
+    """Evidence files go to a temporary private folder."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture
+def indicator(plan):
+    """A summed number indicator on the plan's first activity (HCR leads it), target 100."""
+    from indicators.models import Indicator
+
+    return Indicator.objects.create(
+        workplan=plan.workplan, activity=plan.activities[0], code="I1", text="# de personnes atteintes", target=100
+    )
+
+# --- reports (issue 5) -------------------------------------------------------------------
+
+
+@pytest.fixture
+def report_plan(plan, hcr, nrc):
+    """The ``plan`` with five indicators and reports whose figures are worked out by hand.
+
+    A summed, target 100 (Q1 25, Q2 25): validated Q1 HCR 10 + NRC 5, Q2 HCR 20; Q3 draft 25, Q4 submitted 30.
+    B cumulative, target 50: validated Q1 20, Q2 30, Q3 45.
+    C percentage (activity 2, Q3–Q4), target 80: validated Q3 60, Q4 70.
+    D yes/no on the objective: validated Q2 no, Q3 yes.
+    E summed, no target: validated Q1 4, Q2 6.
+    Breakdowns on A: Q1 HCR F 6 / M 4, Q1 NRC F 5, Q2 HCR F 12; the draft Q3 F 25 must not count.
+    """
+    from decimal import Decimal
+
+    from indicators.models import Indicator, IndicatorTarget, ProgressReport, ReportBreakdown
+
+    first, second = plan.activities
+    q1, q2, q3, q4 = plan.quarters
+    K, AGG = Indicator.Kind, Indicator.Aggregation
+    make = lambda **kw: Indicator.objects.create(workplan=plan.workplan, **kw)  # noqa: E731
+    ind = SimpleNamespace(
+        a=make(activity=first, code="A", text="Personnes touchées", target=100, aggregation=AGG.SUM, order=1),
+        b=make(activity=first, code="B", text="Comités actifs", target=50, aggregation=AGG.CUMULATIVE, order=2),
+        c=make(activity=second, code="C", text="Taux de référencement", kind=K.PERCENT, target=80, order=3),
+        d=make(objective=plan.objective, code="D", text="Stratégie adoptée", kind=K.YES_NO, order=4),
+        e=make(activity=first, code="E", text="Sessions tenues", target=None, aggregation=AGG.SUM, order=5),
+    )
+    IndicatorTarget.objects.create(indicator=ind.a, quarter=q1, value=25)
+    IndicatorTarget.objects.create(indicator=ind.a, quarter=q2, value=25)
+    V, DRAFT, SUB = ProgressReport.State.VALIDATED, ProgressReport.State.DRAFT, ProgressReport.State.SUBMITTED
+
+    def report(indicator, quarter, value, state=V, org=hcr):
+        return ProgressReport.objects.create(
+            indicator=indicator, quarter=quarter, organisation=org, value=Decimal(value), state=state
+        )
+
+    a1 = report(ind.a, q1, 10)
+    a1n = report(ind.a, q1, 5, org=nrc)
+    a2 = report(ind.a, q2, 20)
+    a3 = report(ind.a, q3, 25, state=DRAFT)
+    report(ind.a, q4, 30, state=SUB)
+    for quarter, value in ((q1, 20), (q2, 30), (q3, 45)):
+        report(ind.b, quarter, value)
+    report(ind.c, q3, 60)
+    report(ind.c, q4, 70)
+    report(ind.d, q2, 0)
+    report(ind.d, q3, 1)
+    report(ind.e, q1, 4)
+    report(ind.e, q2, 6)
+    B = ReportBreakdown
+    for rep, category, value in ((a1, "F", 6), (a1, "M", 4), (a1n, "F", 5), (a2, "F", 12), (a3, "F", 25)):
+        B.objects.create(report=rep, dimension=B.Dimension.SEX, category=category, value=value)
+    return SimpleNamespace(plan=plan, indicators=ind, quarters=plan.quarters)
+
 # Meetings (issue 6) ------------------------------------------------------------------------
 
 
@@ -106,3 +180,26 @@ def meetings(db, cluster, hcr, nrc):
     done = ActionPoint.objects.create(meeting=may, order=2, what="Envoyer la liste", status=ActionPoint.Status.DONE,
                                       deadline=datetime.date(2017, 5, 10))
     return SimpleNamespace(may=may, june=june, share=share, tdr=tdr, done=done)
+
+# --- Hardening (issue 7) -------------------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def _axes_off(settings):
+    """Login throttling is off in tests by default (many tests log in and out); see ``axes_on``."""
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture
+def axes_on(settings, db):
+    """Turn django-axes' login throttling on for one test (the production settings otherwise)."""
+    from axes.models import AccessAttempt
+
+    settings.AXES_ENABLED = True
+    AccessAttempt.objects.all().delete()
+    return settings
+
+# --- importer ----------------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def _imports_in_tmp(settings, tmp_path):
+    """Uploaded workplan files go to a temporary private folder."""
+    settings.IMPORT_ROOT = tmp_path / "imports"

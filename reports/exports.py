@@ -1,0 +1,355 @@
+"""The performance table as an xlsx workbook made for people, and as CSV (optionally with a HXL row).
+
+Every text cell goes through ``clusterplan.exporting.neutralise`` (no formula injection).
+"""
+
+import csv
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from clusterplan.exporting import neutralise, neutralise_row
+from indicators.models import Indicator, ProgressReport, Status
+
+STATUS_FILLS = {
+    Status.ON_TRACK: "C8E6C9",
+    Status.AT_RISK: "FFE0B2",
+    Status.LATE: "FFCDD2",
+    Status.DONE: "C5CAE9",
+    Status.NOT_STARTED: "ECEFF1",
+    Status.NO_DATA: "E0E0E0",
+}
+STATUS_PATTERNS = {status: PatternFill("solid", fgColor=colour) for status, colour in STATUS_FILLS.items()}
+NUMBER_FORMAT = "#,##0.##"
+PERCENT_FORMAT = "0.0%"
+BOLD = Font(bold=True)
+ITALIC = Font(italic=True)
+TITLE = Font(bold=True, size=14)
+HEADER_FILL = PatternFill("solid", fgColor="DDE5EE")
+OBJECTIVE_FILL = PatternFill("solid", fgColor="EEF2F6")
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+# The HXL hashtags of the CSV columns (https://hxlstandard.org/).
+CSV_COLUMNS = [
+    ("workplan", _lazy("Workplan"), ""),
+    ("objective", _lazy("Objective"), ""),
+    ("result", _lazy("Expected result"), ""),
+    ("activity_code", _lazy("Activity code"), "#activity+code"),
+    ("activity", _lazy("Activity"), "#activity+name"),
+    ("indicator_code", _lazy("Indicator code"), "#indicator+code"),
+    ("indicator", _lazy("Indicator"), "#indicator+name"),
+    ("unit", _lazy("Unit"), "#indicator+unit"),
+    ("org", _lazy("Responsible organisations"), "#org"),
+    ("quarter", _lazy("Quarter"), "#date+quarter"),
+    ("date", _lazy("Quarter end"), "#date"),
+    ("targeted", _lazy("Target"), "#targeted"),
+    ("reached", _lazy("Achieved"), "#reached"),
+    ("percent", _lazy("% met"), "#indicator+pct"),
+    ("status", _lazy("Status"), "#status"),
+]
+
+
+def _number(value):
+    """A Decimal as an int or a float a spreadsheet shows as a number."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _fraction(percent):
+    return None if percent is None else float(Decimal(percent) / 100)
+
+
+def _plain(value):
+    """A Decimal as text without trailing zeros, for CSV."""
+    if value is None:
+        return ""
+    value = Decimal(value)
+    return str(int(value)) if value == value.to_integral_value() else format(value.normalize(), "f")
+
+
+def _objective_label(group):
+    return group.objective.title if group.objective else _("Indicators without objective")
+
+
+def _append(sheet, values):
+    """Append a row and return its index (``max_row`` is a scan of every cell: never call it per row)."""
+    sheet.append(values)
+    return sheet._current_row
+
+
+def _style_row(sheet, row_idx, width, font=None, fill=None, alignment=None):
+    for col in range(1, width + 1):
+        cell = sheet.cell(row=row_idx, column=col)
+        if font:
+            cell.font = font
+        if fill:
+            cell.fill = fill
+        if alignment:
+            cell.alignment = alignment
+
+
+def table_columns(table):
+    """The header of the performance table: fixed columns, then three per quarter, then the status."""
+    fixed = [
+        _("Code"), _("Indicator"), _("Activity"), _("Responsible"), _("Unit"), _("How it adds up"), _("Direction"),
+        _("Baseline"), _("Target"), _("Achieved"), _("% met"),
+    ]
+    quarters = []
+    for quarter in table.quarters:
+        quarters += [f"{quarter.label} {_('target')}", f"{quarter.label} {_('achieved')}", f"{quarter.label} {_('% met')}"]
+    return fixed, quarters, [_("Status")]
+
+
+class _Writer:
+    """Streams rows to a write-only worksheet (openpyxl's fast mode), keeping count of the row index.
+
+    In write-only mode a row's outline level must be set before the row is written, and the
+    sheet's layout (freeze panes, column widths, outline settings) before the first row.
+    """
+
+    def __init__(self, sheet):
+        self.sheet = sheet
+        self.row = 0
+
+    def cell(self, value, number_format=None, font=None, fill=None, alignment=None):
+        cell = WriteOnlyCell(self.sheet, value=value)
+        if number_format:
+            cell.number_format = number_format
+        if font:
+            cell.font = font
+        if fill:
+            cell.fill = fill
+        if alignment:
+            cell.alignment = alignment
+        return cell
+
+    def append(self, values, outline_level=0):
+        self.row += 1
+        if outline_level:
+            self.sheet.row_dimensions[self.row].outline_level = outline_level
+        self.sheet.append(values)
+        return self.row
+
+
+def performance_workbook(table, title, user, changes):
+    """An openpyxl ``Workbook`` (write-only, streamed): sheet 1 the table, sheet 2 the change log of the period."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Performance")[:31])
+    sheet.sheet_properties.outlinePr.summaryBelow = False
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    fixed, quarter_cols, end = table_columns(table)
+    header = fixed + quarter_cols + end
+    n_fixed = len(fixed)
+    status_col = len(header)
+    filters = table.filters.describe() or [(_("none"), None)]
+    header_row = 3 + len(filters) + 2
+    sheet.freeze_panes = f"C{header_row + 1}"
+    widths = {1: 10, 2: 60, 3: 40, 4: 18, 5: 7, 6: 18, 7: 11}
+    for col in range(1, status_col + 1):
+        sheet.column_dimensions[get_column_letter(col)].width = widths.get(col, 11)
+    sheet.column_dimensions[get_column_letter(status_col)].width = 14
+
+    out = _Writer(sheet)
+    out.append([out.cell(neutralise(title), font=TITLE)])
+    exported_by = user.get_full_name() or user.get_username()
+    out.append([_("Exported on"), timezone.localtime().strftime("%Y-%m-%d %H:%M"), _("by"), neutralise(exported_by)])
+    for label, value in filters:
+        if value is None:
+            out.append([_("Filter"), label])
+        else:
+            out.append([_("Filter"), neutralise(str(label)), neutralise(value)])
+    out.append([_("Only validated reports count.")])
+    out.append([])
+    assert out.row + 1 == header_row
+    out.append([out.cell(label, font=BOLD, fill=HEADER_FILL, alignment=WRAP) for label in header])
+
+    formats = [None] * 7 + [NUMBER_FORMAT, NUMBER_FORMAT, NUMBER_FORMAT, PERCENT_FORMAT]
+    formats += [NUMBER_FORMAT, NUMBER_FORMAT, PERCENT_FORMAT] * len(table.quarters)
+    binary_format = f'[=1]"{_("Yes")}";[=0]"{_("No")}";General'
+    for group in table.groups:
+        values = [neutralise(str(group.objective.code if group.objective else "")), neutralise(_objective_label(group))]
+        values += [None] * (status_col - 3)
+        values = [out.cell(v, font=BOLD, fill=OBJECTIVE_FILL) for v in values]
+        values.append(out.cell(str(Status(group.status).label), font=BOLD, fill=STATUS_PATTERNS[group.status]))
+        out.append(values)
+        for result_group in group.results:
+            if result_group.result is not None:
+                out.append([neutralise(result_group.result.code), out.cell(neutralise(result_group.result.title), font=ITALIC)],
+                           outline_level=1)
+            for row in result_group.rows:
+                _append_row(out, row, formats, binary_format, n_fixed)
+                for sub in row.breakdowns:
+                    values = [None, out.cell(neutralise("  " + sub.label), font=ITALIC)] + [None] * 7
+                    values += [out.cell(_number(sub.total), NUMBER_FORMAT), None]
+                    for value in sub.values:
+                        values += [None, out.cell(_number(value), NUMBER_FORMAT) if value is not None else None, None]
+                    out.append(values, outline_level=2)
+
+    _changes_sheet(workbook, changes)
+    return workbook
+
+
+def _append_row(out, row, formats, binary_format, n_fixed):
+    ind = row.indicator
+    values = [
+        neutralise(ind.code),
+        out.cell(neutralise(ind.text), alignment=WRAP),
+        neutralise(str(row.activity) if row.activity else ""),
+        neutralise(", ".join(a.acronym for a in row.actors)),
+        neutralise(row.unit_label),
+        str(Indicator.Aggregation(ind.effective_aggregation).label),
+        str(Indicator.Direction(ind.direction).label),
+        _number(row.baseline),
+        _number(row.target),
+        _number(row.achieved),
+        _fraction(row.percent),
+    ]
+    for cell in row.cells:
+        values += [_number(cell.target), _number(cell.achieved), _fraction(cell.percent)]
+    achieved_cols = {9} | {n_fixed + 3 * i + 1 for i in range(len(row.cells))}
+    for col in range(7, len(values)):
+        if values[col] is not None:
+            fmt = binary_format if (ind.is_binary and col in achieved_cols) else formats[col]
+            values[col] = out.cell(values[col], fmt)
+    values.append(out.cell(str(row.status_label), fill=STATUS_PATTERNS[row.status]))
+    out.append(values, outline_level=1)
+
+
+def changes_for(indicator_ids, quarters):
+    """The history of the reports of these indicators for these quarters (the period), oldest first."""
+    history = ProgressReport.history.filter(indicator_id__in=indicator_ids, quarter_id__in=[q.pk for q in quarters])
+    return history.order_by("history_date", "history_id").values_list(
+        "history_date", "history_user__username", "history_type", "indicator__code", "indicator__text",
+        "quarter__year", "quarter__number", "organisation__acronym", "value", "state", "history_change_reason",
+    )
+
+
+def _changes_sheet(workbook, changes):
+    sheet = workbook.create_sheet(_("Change log")[:31])
+    sheet.freeze_panes = "A2"
+    for col, width in zip("ABCDEFGHIJ", (17, 14, 10, 10, 60, 10, 14, 10, 11, 30)):
+        sheet.column_dimensions[col].width = width
+    out = _Writer(sheet)
+    out.append([out.cell(label, font=BOLD, fill=HEADER_FILL) for label in (
+        _("Date"), _("User"), _("Change"), _("Indicator code"), _("Indicator"), _("Quarter"), _("Organisation"),
+        _("Value"), _("State"), _("Reason"))])
+    kinds = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+    states = dict(ProgressReport.State.choices)
+    count = 0
+    for when, username, kind, code, text, year, number, org, value, state, reason in changes.iterator(chunk_size=5000):
+        when = timezone.localtime(when).replace(tzinfo=None) if timezone.is_aware(when) else when
+        out.append([out.cell(when, "yyyy-mm-dd hh:mm")] + neutralise_row([
+            username or "", str(kinds.get(kind, kind)), code or "", text or "",
+            f"{year}-Q{number}" if year else "", org or "", _number(value), str(states.get(state, state)), reason or "",
+        ]))
+        count += 1
+    if not count:
+        out.append([_("No change in the period.")])
+
+
+def csv_rows(table, hxl=False):
+    """The table in long form: one row per indicator and quarter column (with a target or a figure)."""
+    yield [str(_(label)) for _key, label, _tag in CSV_COLUMNS]
+    if hxl:
+        yield [tag for _key, _label, tag in CSV_COLUMNS]
+    for group in table.groups:
+        objective = str(group.objective) if group.objective else ""
+        for result_group in group.results:
+            result = str(result_group.result) if result_group.result else ""
+            for row in result_group.rows:
+                ind = row.indicator
+                base = [
+                    row.workplan_title, objective, result,
+                    row.activity.code if row.activity else "", row.activity.title if row.activity else "",
+                    ind.code, ind.text, row.unit_label, "; ".join(a.acronym for a in row.actors),
+                ]
+                for cell in row.cells:
+                    if cell.target is None and cell.achieved is None:
+                        continue
+                    yield neutralise_row(base + [
+                        cell.quarter.code, cell.quarter.end_date.isoformat(), _plain(cell.target),
+                        _plain(cell.achieved), _plain(cell.percent), str(row.status_label),
+                    ])
+
+
+def write_csv(response, table, hxl=False):
+    writer = csv.writer(response)
+    for row in csv_rows(table, hxl=hxl):
+        writer.writerow(row)
+    return response
+
+
+def today_stamp():
+    return datetime.date.today().isoformat()
+
+
+def summary_workbook(summary, user):
+    """The quarterly summary as a workbook: key figures and the table by objective; narratives on sheet 2."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Summary")[:31]
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.append([neutralise(_("Quarterly protection-risk summary") + f" · {summary.workplan.title}")])
+    sheet["A1"].font = TITLE
+    sheet.append([_("Quarter"), str(summary.quarter.label)])
+    sheet.append([_("Exported on"), timezone.localtime().strftime("%Y-%m-%d %H:%M"), _("by"),
+                  neutralise(user.get_full_name() or user.get_username())])
+    sheet.append([_("Only validated reports count.")])
+    sheet.append([])
+    sheet.cell(row=_append(sheet, [_("Key figures")]), column=1).font = BOLD
+    sheet.append([_("Activities scheduled in the quarter"), summary.scheduled])
+    sheet.append([_("Activities reported in the quarter"), summary.reported])
+    sheet.append([_("Reports validated for the quarter"), summary.validated_reports])
+    sheet.append([_("Reports awaiting validation"), summary.awaiting])
+    for status, count in summary.status_counts.items():
+        sheet.append([_("Indicators: %(status)s") % {"status": Status(status).label}, count])
+    sheet.append([])
+    header_row = _append(sheet, [_("Code"), _("Indicator"), _("Responsible"), _("This quarter"), _("Achieved to date"),
+                                 _("Target"), _("% met"), _("Status")])
+    _style_row(sheet, header_row, 8, BOLD, HEADER_FILL)
+    sheet.freeze_panes = f"A{header_row + 1}"
+    for group, rows in summary.groups:
+        obj_idx = _append(sheet, [neutralise(group.objective.code if group.objective else ""),
+                                  neutralise(_objective_label(group)), None, None, None, None, None,
+                                  str(Status(group.status).label)])
+        _style_row(sheet, obj_idx, 8, BOLD, OBJECTIVE_FILL)
+        for item in rows:
+            row = item.row
+            idx = _append(sheet, [
+                neutralise(row.indicator.code), neutralise(row.indicator.text),
+                neutralise(", ".join(a.acronym for a in row.actors)), _number(item.quarter_value),
+                _number(row.achieved), _number(row.target), _fraction(row.percent), str(row.status_label),
+            ])
+            sheet.row_dimensions[idx].outline_level = 1
+            for col in (4, 5, 6):
+                sheet.cell(row=idx, column=col).number_format = NUMBER_FORMAT
+            sheet.cell(row=idx, column=7).number_format = PERCENT_FORMAT
+            sheet.cell(row=idx, column=8).fill = STATUS_PATTERNS[row.status]
+            sheet.cell(row=idx, column=2).alignment = WRAP
+    for col, width in zip("ABCDEFGH", (10, 70, 18, 12, 14, 10, 9, 12)):
+        sheet.column_dimensions[col].width = width
+
+    notes = workbook.create_sheet(_("Narratives")[:31])
+    notes.append([_("Indicator code"), _("Indicator"), _("Organisation"), _("Value"), _("Narrative")])
+    _style_row(notes, 1, 5, BOLD)
+    for report in summary.narratives:
+        notes.append(neutralise_row([report.indicator.code, report.indicator.text, report.organisation.acronym,
+                                     _number(report.value), report.narrative]))
+    for col, width in zip("ABCDE", (10, 50, 14, 10, 80)):
+        notes.column_dimensions[col].width = width
+    return workbook

@@ -1,0 +1,28 @@
+"""Number display for the report pages: integers without decimals, yes/no for binary indicators."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def figure(value, binary=False):
+    if value is None or value == "":
+        return "–"
+    if binary:
+        return _("Yes") if Decimal(value) >= 1 else _("No")
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return number_format(int(value), force_grouping=True)
+    return number_format(value.normalize(), force_grouping=True)
+
+
+@register.filter
+def pct(value):
+    if value is None:
+        return "–"
+    return f"{number_format(Decimal(value).quantize(Decimal('1')))} %"
