@@ -79,10 +79,17 @@ def _insert_rows(model, columns, rows):
     if not rows:
         return
     quote = connection.ops.quote_name
-    sql = "INSERT INTO %s (%s) VALUES (%s)" % (
-        quote(model._meta.db_table), ", ".join(quote(c) for c in columns), ", ".join(["%s"] * len(columns)))
+    head = "INSERT INTO %s (%s) VALUES " % (quote(model._meta.db_table), ", ".join(quote(c) for c in columns))
+    one = "(%s)" % ", ".join(["%s"] * len(columns))
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [tuple(row) for row in rows])
+        if connection.vendor == "sqlite":  # in-process: executemany is fast
+            cursor.executemany(head + one, [tuple(row) for row in rows])
+            return
+        # a network round trip per row would be slow: multi-row VALUES, under 65,535 parameters
+        size = max(1, 60000 // len(columns))
+        for start in range(0, len(rows), size):
+            chunk = rows[start:start + size]
+            cursor.execute(head + ", ".join([one] * len(chunk)), [value for row in chunk for value in row])
 
 
 def _insert_objects(model, objects, workplan, known_ids):
