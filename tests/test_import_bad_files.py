@@ -8,9 +8,17 @@ import openpyxl
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from workplans.importing import WorkplanImportError, parse_file
 from workplans.models import Workplan
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are checked in English here; one test checks the French."""
+    with translation.override("en"):
+        yield
+
 
 GOOD = (Path(settings.BASE_DIR) / "fixtures" / "workplans" / "plan-de-travail-2019.xlsx").read_bytes()
 
@@ -165,3 +173,12 @@ def test_the_command_writes_nothing_on_a_bad_file(db, tmp_path, data):
     with pytest.raises(CommandError):
         call_command("import_workplan", str(path), "--slug", "bad")
     assert not Workplan.objects.exists()
+
+
+def test_messages_are_translated_with_sheet_and_row():
+    with translation.override("fr"):
+        assert "tronqué" in error_of(GOOD[: len(GOOD) // 2])
+        assert "feuille Plan" in error_of(million_rows_xlsx(30_000))
+    with translation.override("fr"):
+        plan = parse_file(GOOD, "plan.xlsx")
+        assert str(plan.warnings[0]).startswith("feuille Plan 2019, ligne 8, colonne Indicateurs : ")

@@ -79,10 +79,58 @@ def _insert_rows(model, columns, rows):
     if not rows:
         return
     quote = connection.ops.quote_name
-    sql = "INSERT INTO %s (%s) VALUES (%s)" % (
-        quote(model._meta.db_table), ", ".join(quote(c) for c in columns), ", ".join(["%s"] * len(columns)))
+    head = "INSERT INTO %s (%s) VALUES " % (quote(model._meta.db_table), ", ".join(quote(c) for c in columns))
+    one = "(%s)" % ", ".join(["%s"] * len(columns))
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [tuple(row) for row in rows])
+        if connection.vendor == "sqlite":  # in-process: executemany is fast
+            cursor.executemany(head + one, [tuple(row) for row in rows])
+            return
+        # a network round trip per row would be slow: multi-row VALUES, under 65,535 parameters
+        size = max(1, 60000 // len(columns))
+        for start in range(0, len(rows), size):
+            chunk = rows[start:start + size]
+            cursor.execute(head + ", ".join([one] * len(chunk)), [value for row in chunk for value in row])
+
+
+def _insert_objects(model, objects, workplan, known_ids):
+    """Insert many new rows in one ``executemany`` and give the objects their ids back.
+
+    Faster than ``bulk_create`` for thousands of rows (no per-field compiler work) and one
+    query whatever the number of rows. Ids are found again by ``order``, unique among the
+    rows of one import; ``known_ids`` are the workplan's rows that existed before.
+    """
+    if not objects:
+        return
+    import json
+
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    rows = []
+    for obj in objects:
+        row = []
+        for f in fields:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                row.append(now)
+                continue
+            value = getattr(obj, f.attname)
+            internal = f.get_internal_type()
+            if value is None:
+                row.append(None)
+            elif internal == "JSONField":
+                row.append(json.dumps(value))
+            elif internal == "DecimalField":
+                row.append(ops.adapt_decimalfield_value(value, f.max_digits, f.decimal_places))
+            elif internal == "DateTimeField":
+                row.append(ops.adapt_datetimefield_value(value))
+            else:
+                row.append(value)
+        rows.append(row)
+    _insert_rows(model, [f.column for f in fields], rows)
+    ids = {order: pk for pk, order in model.objects.filter(workplan=workplan).values_list("pk", "order") if pk not in known_ids}
+    for obj in objects:
+        obj.pk = ids[obj.order]
+        obj._state.adding = False
 
 
 def _set_if_changed(obj, values):
@@ -231,7 +279,7 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
                 to_update.append(activity)
                 summary.updated["activities"] += 1
         activity_of[id(pa)] = activity
-    Activity.objects.bulk_create(to_create, batch_size=500)
+    _insert_objects(Activity, to_create, workplan, {a.pk for a in existing})
     if to_update:
         Activity.objects.bulk_update(to_update, fields + ["updated_at"], batch_size=500)
     gone = [a for a in existing if a.pk not in used and a.archived_at is None]
@@ -326,7 +374,7 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
                 indicator.source_ref = pi.ref[:100]
                 to_update.append(indicator)
                 summary.updated["indicators"] += 1
-    Indicator.objects.bulk_create(to_create, batch_size=500)
+    _insert_objects(Indicator, to_create, workplan, {i.pk for i in existing_indicators})
     if to_update:
         Indicator.objects.bulk_update(
             to_update, ["activity", "result", "objective", "code", "text", "kind", "target", "baseline", "unit",

@@ -458,14 +458,13 @@ class Parser:
                     activity.indicators.append(indicator)
             else:
                 owner.indicators.extend(indicators)
-                self.warn(
-                    sheet, number, indicator_col,
-                    _("%(a)d activities and %(i)d indicators in one row cannot be paired: the indicators are "
-                      "attached to the %(level)s.") % {
-                        "a": len(activities), "i": len(indicators),
-                        "level": _("expected result") if self.result else _("objective")},
-                    layout,
-                )
+                if self.result:
+                    message = _("%(a)d activities and %(i)d indicators in one row cannot be paired: the indicators "
+                                "are attached to the expected result.")
+                else:
+                    message = _("%(a)d activities and %(i)d indicators in one row cannot be paired: the indicators "
+                                "are attached to the objective.")
+                self.warn(sheet, number, indicator_col, message % {"a": len(activities), "i": len(indicators)}, layout)
         if activities:
             self.fill_activities(sheet, layout, row, number, activities)
 
