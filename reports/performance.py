@@ -142,6 +142,15 @@ class PerformanceTable:
     def rows(self):
         return [row for group in self.groups for row in group.rows]
 
+    @property
+    def column_count(self):
+        """Columns of the HTML table: 6 fixed, 3 for the whole plan, 3 per quarter, the status."""
+        return 10 + 3 * len(self.quarters)
+
+    @property
+    def label_span(self):
+        return self.column_count - 1
+
     def paginate(self, number, per_page):
         """(a Django ``Page`` of rows, the groups holding only that page's rows)."""
         page = Paginator(self.rows, per_page).get_page(number)

@@ -196,3 +196,9 @@ def test_page_is_paginated_keeping_filters_and_groups(report_plan, users, client
     assert [r.indicator.code for g in last.context["groups"] for r in g.rows] == ["E"]
     assert last.context["groups"][0].results[0].result == report_plan.plan.result
     assert len(last.context["table"].rows) == 5  # the figures are computed over every row
+
+
+def test_group_rows_span_the_whole_table(report_plan, users, client_for):
+    html = client_for(users.member).get(reverse("reports:performance", args=[report_plan.plan.workplan.slug])).content.decode()
+    assert '<th colspan="21" scope="rowgroup">' in html  # objective: 6 + 3 + 4 × 3 columns, then its status
+    assert '<th colspan="22" scope="rowgroup">' in html  # result: the whole width
