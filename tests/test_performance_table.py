@@ -139,6 +139,7 @@ def test_bad_filter_is_reported_and_ignored(report_plan, users, client_for):
 def test_across_workplans(report_plan, users, client_for):
     response = client_for(users.member).get(reverse("reports:performance_all"), {"actor": "HCR"})
     assert {r.indicator.code for r in response.context["table"].rows} == {"A", "B", "E"}
+    assert "<small>Plan test</small> · 1 Objectif un" in response.content.decode()
 
 
 def test_unknown_workplan_is_404(users, client_for, db):
