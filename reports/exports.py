@@ -4,7 +4,6 @@ Every text cell goes through ``clusterplan.exporting.neutralise`` (no formula in
 """
 
 import csv
-import datetime
 from decimal import Decimal
 
 from django.utils import timezone
@@ -12,8 +11,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from clusterplan.exporting import neutralise, neutralise_row
 from indicators.models import Indicator, ProgressReport, Status
@@ -270,10 +267,6 @@ def write_csv(response, table, hxl=False):
     for row in csv_rows(table, hxl=hxl):
         writer.writerow(row)
     return response
-
-
-def today_stamp():
-    return datetime.date.today().isoformat()
 
 
 def summary_workbook(summary, user):
