@@ -275,7 +275,7 @@ def summary_workbook(summary, user):
     sheet = workbook.active
     sheet.title = _("Summary")[:31]
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.append([neutralise(_("Quarterly protection-risk summary") + f" · {summary.workplan.title}")])
     sheet["A1"].font = TITLE
     sheet.append([_("Quarter"), str(summary.quarter.label)])
