@@ -8,14 +8,24 @@ environment, with safe development defaults:
 - ``ALLOWED_HOSTS``: comma-separated host names.
 - ``DATABASE_URL``: ``sqlite:///path`` (default: ``db.sqlite3`` beside manage.py) or
   ``postgres://user:password@host:5432/name`` for PostgreSQL, the production database.
+- ``REDIS_URL``: when set, the cache lives in Redis; otherwise in the database.
+- ``STORAGE_URL``: where uploaded files go: local disk (``MEDIA_ROOT``) by default, an
+  S3-compatible bucket with ``s3://bucket/prefix?endpoint_url=…``.
+- ``TRUSTED_PROXY_COUNT``, ``SECURE_PROXY_SSL_HEADER``: what the reverse proxy in front says.
+
+No state lives on the app server (sessions and cache in the database or Redis, files through
+the storage API), so several instances can share one database: see docs/DEPLOYMENT.md.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from clusterplan.envconfig import cache_config, storage_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -54,6 +64,8 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
+    "axes",
+    "csp",
     "workplans",
     "indicators",
     "reports",
@@ -62,6 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -72,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised during login into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "clusterplan.urls"
@@ -111,11 +126,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+AUTHENTICATION_BACKENDS = [
+    # First: refuses to authenticate while a username/address pair is locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+# Sessions live in the database (shared by every app server) and expire: after
+# SESSION_COOKIE_AGE seconds (8 hours by default, one working day), and when the browser closes.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# The cache: in the database (`manage.py createcachetable`), or in Redis when REDIS_URL is set.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = cache_config(REDIS_URL)
 
 # Internationalisation: French first, English second.
 LANGUAGE_CODE = "fr"
@@ -126,12 +157,21 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Evidence files: outside MEDIA_ROOT, read back only through a view that checks permissions.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media"))
+
+# Uploaded files (evidence, imported workplans) go through Django's storage API: the local
+# disk by default, an S3-compatible bucket (django-storages) when STORAGE_URL says so.
+STORAGE_URL = os.environ.get("STORAGE_URL", "")
+
+# Uploaded workplan files (import previews): private, outside MEDIA_ROOT and never served.
+IMPORT_ROOT = Path(os.environ.get("IMPORT_ROOT", BASE_DIR / "private" / "imports"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage_config(STORAGE_URL),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -151,18 +191,55 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
-# Production hardening: on when DEBUG is off (see `manage.py check --deploy`).
-if not DEBUG:
+# Production hardening (`DEBUG=0 … manage.py check --deploy` is clean).
+# Cookies only over HTTPS; SECURE_COOKIES=0 exists for plain-HTTP loopback benchmarks only.
+SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Opt-in: trust X-Forwarded-Proto only when a reverse proxy that sets it (and strips the
+# client's own) stands in front of every instance. Otherwise a client could claim HTTPS.
+if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    SECURE_REFERRER_POLICY = "same-origin"
-    X_FRAME_OPTIONS = "DENY"
+# How many reverse proxies append to X-Forwarded-For in front of the app (0: none, use
+# REMOTE_ADDR). Used for the login throttling's client address: clusterplan/security.py.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images from this site only;
+# no inline script, no inline style, no framing, forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Login throttling (django-axes): AXES_FAILURE_LIMIT failures for one username from one
+# address lock that pair for AXES_COOLOFF_MINUTES; the lockout page answers 429. The pair,
+# not the address alone: a whole office behind one NAT must not be locked out by one person.
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "clusterplan.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "clusterplan.security.client_ip"
+AXES_VERBOSE = False
 
 LOGGING = {
     "version": 1,

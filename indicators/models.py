@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .storage import private_storage
+
 from workplans.models import Activity, Actor, ExpectedResult, Objective, Quarter, Workplan
 
 # Status thresholds (README "Progress maths"): the gap between the share of scheduled time
@@ -169,6 +171,12 @@ class Indicator(models.Model):
 
     def get_absolute_url(self):
         return reverse("indicators:detail", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        """Saving an indicator refreshes its activity's search text (the ``q`` filter)."""
+        super().save(*args, **kwargs)
+        if self.activity_id:
+            Activity.objects.get(pk=self.activity_id).refresh_search_text()
 
     # --- progress maths -------------------------------------------------------------
 
@@ -370,6 +378,42 @@ class ProgressReportQuerySet(models.QuerySet):
     def validated(self):
         return self.filter(state=ProgressReport.State.VALIDATED)
 
+    def awaiting_validation(self):
+        return self.filter(state=ProgressReport.State.SUBMITTED)
+
+
+# Days after a quarter's end before an unreported quarter is "overdue" rather than "due".
+REPORTING_GRACE_DAYS = 30
+
+
+class ReportLabel(models.TextChoices):
+    """Where one indicator's report for one quarter stands."""
+
+    DUE = "due", _("Due")
+    OVERDUE = "overdue", _("Overdue")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    VALIDATED = "validated", _("Validated")
+
+
+def report_label(report, quarter, today=None):
+    """The label of a quarter's report: validated, submitted, returned, due or overdue.
+
+    A draft counts as not reported. Before the quarter starts there is no label (``""``);
+    from its start until ``REPORTING_GRACE_DAYS`` after its end it is *due*, then *overdue*.
+    """
+    import datetime
+
+    today = today or timezone.localdate()
+    state = report.state if report is not None else None
+    if state in (ProgressReport.State.VALIDATED, ProgressReport.State.SUBMITTED, ProgressReport.State.RETURNED):
+        return ReportLabel(state)
+    if quarter.start_date > today:
+        return ""
+    if today > quarter.end_date + datetime.timedelta(days=REPORTING_GRACE_DAYS):
+        return ReportLabel.OVERDUE
+    return ReportLabel.DUE
+
 
 class ProgressReport(models.Model):
     """What one organisation reports for one indicator and one quarter."""
@@ -464,7 +508,7 @@ def evidence_upload_to(instance, filename):
 
 class Evidence(models.Model):
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(_("file"), upload_to=evidence_upload_to)
+    file = models.FileField(_("file"), upload_to=evidence_upload_to, storage=private_storage)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveIntegerField(_("size"))
@@ -495,6 +539,7 @@ class QuarterClosure(models.Model):
     )
     reopened_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
+    reopen_reason = models.TextField(_("reason for reopening"), blank=True)
 
     class Meta:
         ordering = ["-closed_at"]

@@ -6,4 +6,10 @@ app_name = "indicators"
 
 urlpatterns = [
     path("indicators/<int:pk>/", views.indicator_detail, name="detail"),
+    path("indicators/<int:pk>/report/<str:quarter>/", views.report_edit, name="report"),
+    path("reports/<int:pk>/submit/", views.report_submit, name="report_submit"),
+    path("reports/<int:pk>/validate/", views.report_validate, name="report_validate"),
+    path("reports/<int:pk>/return/", views.report_return, name="report_return"),
+    path("reports/<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
 ]

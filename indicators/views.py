@@ -1,22 +1,206 @@
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+"""Indicator pages: the indicator, progress entry for one quarter, the report workflow, evidence.
 
-from .models import Indicator, ProgressReport
+Each view checks permission with ``workplans.permissions``, calls ``indicators.services``,
+renders. A refused act is a 403 with its message, a stale form a 409 with the other's value.
+"""
+
+import mimetypes
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from workplans.models import Quarter
+from workplans.permissions import (
+    can_record,
+    can_review,
+    can_see_report_details,
+    get_evidence_for_user,
+    get_indicator_for_user,
+    get_report_for_user,
+    organisations_for_recording,
+)
+
+from . import services
+from .forms import EvidenceForm, ReportForm, ReturnForm
+from .models import Evidence, ProgressReport
+from .progress import indicator_page_data
 
 
+@require_GET
 def indicator_detail(request, pk):
-    indicator = get_object_or_404(
-        Indicator.objects.with_tree().prefetch_related(
-            "activity__quarters",
-            Prefetch(
-                "reports",
-                queryset=ProgressReport.objects.select_related("quarter", "organisation").order_by("quarter__ordinal"),
-            ),
-        ),
-        pk=pk,
+    indicator = get_indicator_for_user(request.user, pk)
+    context = indicator_page_data(indicator, request.user)
+    return render(request, "indicators/indicator_detail.html", context)
+
+
+def _quarter(code):
+    pair = Quarter.parse_code(code)
+    if pair is None:
+        raise Http404(_("Unknown quarter."))
+    return get_object_or_404(Quarter, year=pair[0], number=pair[1])
+
+
+def _report_url(report):
+    return reverse("indicators:report", args=[report.indicator_id, report.quarter.code]) + f"?organisation={report.organisation_id}"
+
+
+@require_http_methods(["GET", "POST"])
+def report_edit(request, pk, quarter):
+    """Enter or change one organisation's progress on an indicator for one quarter."""
+    indicator = get_indicator_for_user(request.user, pk, "record")
+    quarter = _quarter(quarter)
+    organisations = organisations_for_recording(request.user, indicator)
+    org_id = request.POST.get("organisation") or request.GET.get("organisation")
+    organisation = None
+    if org_id and str(org_id).isdigit():
+        organisation = organisations.filter(pk=org_id).first()
+        if organisation is None:
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied(_("You cannot report for this organisation."))
+    elif len(organisations) == 1:
+        organisation = organisations[0]
+    report = None
+    if organisation is not None:
+        report = (
+            ProgressReport.objects.filter(indicator=indicator, quarter=quarter, organisation=organisation)
+            .select_related("quarter", "organisation", "reviewed_by")
+            .prefetch_related("breakdowns", "evidence")
+            .first()
+        )
+    status = 200
+    conflict = None
+    errors = []
+    if request.method == "POST":
+        form = ReportForm(request.POST, indicator=indicator, organisations=organisations, report=report)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                saved = services.report_save(
+                    request.user, indicator, quarter, data["organisation"],
+                    value=data.get("value"), value_text=data.get("value_text", ""), narrative=data["narrative"],
+                    parts=form.parts(), version=data.get("version"),
+                )
+            except services.ReportConflict as exc:
+                conflict = exc.current
+                status = 409
+                messages.error(request, exc.message)
+            except services.ReportLocked as exc:
+                messages.error(request, exc.message)
+                status = 409
+            except services.ProgressError as exc:
+                errors = exc.errors or [exc.message]
+                status = 400
+            else:
+                if "submit" in request.POST:
+                    try:
+                        saved = services.report_submit(request.user, saved)
+                        messages.success(request, _("Report saved and submitted for validation."))
+                    except services.ProgressError as exc:
+                        messages.error(request, exc.message)
+                else:
+                    messages.success(request, _("Report saved as a draft."))
+                return redirect(_report_url(saved))
+        else:
+            status = 400
+    else:
+        form = ReportForm(indicator=indicator, organisations=organisations, report=report)
+    previous = (
+        ProgressReport.objects.filter(indicator=indicator, quarter__ordinal=quarter.ordinal - 1, organisation=organisation)
+        .select_related("quarter")
+        .first()
+        if organisation
+        else None
     )
-    reports = list(indicator.reports.all())
-    progress = indicator.progress(reports=reports)
-    return render(
-        request, "indicators/indicator_detail.html", {"indicator": indicator, "reports": reports, "progress": progress}
+    context = {
+        "indicator": indicator,
+        "quarter": quarter,
+        "organisation": organisation,
+        "organisations": organisations,
+        "report": report,
+        "previous": previous,
+        "form": form,
+        "conflict": conflict,
+        "errors": errors,
+        "closed": services.quarter_is_closed(indicator.workplan_id, quarter),
+        "can_review": can_review(request.user, indicator),
+        "evidence_form": EvidenceForm(),
+        "return_form": ReturnForm(initial={"version": report.version if report else None}),
+    }
+    return render(request, "indicators/report_form.html", context, status=status)
+
+
+def _workflow(request, pk, action, act):
+    report = get_report_for_user(request.user, pk, action)
+    try:
+        act(report)
+    except services.ReportConflict as exc:
+        messages.error(request, exc.message)
+    except services.ProgressError as exc:
+        messages.error(request, " ".join([exc.message, *exc.errors]))
+    return redirect(_report_url(report))
+
+
+@require_POST
+def report_submit(request, pk):
+    def act(report):
+        services.report_submit(request.user, report, request.POST.get("version") or None)
+        messages.success(request, _("Report submitted for validation."))
+
+    return _workflow(request, pk, "record", act)
+
+
+@require_POST
+def report_validate(request, pk):
+    def act(report):
+        services.report_validate(request.user, report, request.POST.get("version") or None)
+        messages.success(request, _("Report validated: its value now counts."))
+
+    return _workflow(request, pk, "review", act)
+
+
+@require_POST
+def report_return(request, pk):
+    def act(report):
+        services.report_return(request.user, report, request.POST.get("comment", ""), request.POST.get("version") or None)
+        messages.success(request, _("Report returned with your comment."))
+
+    return _workflow(request, pk, "review", act)
+
+
+@require_POST
+def evidence_upload(request, pk):
+    report = get_report_for_user(request.user, pk, "record")
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to upload."))
+        return redirect(_report_url(report))
+    try:
+        services.evidence_add(request.user, report, form.cleaned_data["file"])
+        messages.success(request, _("Evidence file added."))
+    except services.ProgressError as exc:
+        messages.error(request, exc.message)
+    return redirect(_report_url(report))
+
+
+@require_GET
+def evidence_download(request, pk):
+    """Evidence is served only here, to users who may see its report; never from a public path."""
+    evidence = get_evidence_for_user(request.user, pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("This file is missing.")) from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.original_name or evidence.file.name.rsplit("/", 1)[-1],
+        content_type=evidence.content_type or mimetypes.guess_type(evidence.file.name)[0] or "application/octet-stream",
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+

@@ -85,6 +85,24 @@ def plan(db, cluster, hcr):
                            quarters=quarters)
 
 
+# --- progress (issue 4) -----------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _private_media_in_tmp(settings, tmp_path):
+    """Evidence files go to a temporary private folder."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture
+def indicator(plan):
+    """A summed number indicator on the plan's first activity (HCR leads it), target 100."""
+    from indicators.models import Indicator
+
+    return Indicator.objects.create(
+        workplan=plan.workplan, activity=plan.activities[0], code="I1", text="# de personnes atteintes", target=100
+    )
+
 # --- reports (issue 5) -------------------------------------------------------------------
 
 
@@ -140,3 +158,48 @@ def report_plan(plan, hcr, nrc):
     for rep, category, value in ((a1, "F", 6), (a1, "M", 4), (a1n, "F", 5), (a2, "F", 12), (a3, "F", 25)):
         B.objects.create(report=rep, dimension=B.Dimension.SEX, category=category, value=value)
     return SimpleNamespace(plan=plan, indicators=ind, quarters=plan.quarters)
+
+# Meetings (issue 6) ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def meetings(db, cluster, hcr, nrc):
+    """Two meetings of the cluster (3 May and 7 June 2017); the first has two open points and one done."""
+    from meetings.models import ActionPoint, AgendaItem, Meeting
+
+    may = Meeting.objects.create(cluster=cluster, date=datetime.date(2017, 5, 3), place="UNHCR Bamako")
+    june = Meeting.objects.create(cluster=cluster, date=datetime.date(2017, 6, 7), place="UNHCR – Bamako",
+                                  participants_count=31, chair="Matho Nianga DORE", co_facilitator=nrc)
+    AgendaItem.objects.create(meeting=june, order=0, title="1. Validation du plan d'action",
+                              discussion="Le plan d'action a été validé.", recommendations="Partager la version finale")
+    share = ActionPoint.objects.create(meeting=may, order=0, what="Partager les rapports de monitoring",
+                                       deadline=datetime.date(2017, 5, 20))
+    share.owners.add(hcr)
+    tdr = ActionPoint.objects.create(meeting=may, order=1, what="Relire les TDR", owner_people="Coordination",
+                                     deadline=datetime.date(2017, 6, 30))
+    done = ActionPoint.objects.create(meeting=may, order=2, what="Envoyer la liste", status=ActionPoint.Status.DONE,
+                                      deadline=datetime.date(2017, 5, 10))
+    return SimpleNamespace(may=may, june=june, share=share, tdr=tdr, done=done)
+
+# --- Hardening (issue 7) -------------------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def _axes_off(settings):
+    """Login throttling is off in tests by default (many tests log in and out); see ``axes_on``."""
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture
+def axes_on(settings, db):
+    """Turn django-axes' login throttling on for one test (the production settings otherwise)."""
+    from axes.models import AccessAttempt
+
+    settings.AXES_ENABLED = True
+    AccessAttempt.objects.all().delete()
+    return settings
+
+# --- importer ----------------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def _imports_in_tmp(settings, tmp_path):
+    """Uploaded workplan files go to a temporary private folder."""
+    settings.IMPORT_ROOT = tmp_path / "imports"

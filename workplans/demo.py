@@ -1,6 +1,5 @@
 """Demo data for a newcomer: users, the cluster's demo profiles and the seed workplans."""
 
-import json
 from pathlib import Path
 
 from django.conf import settings
@@ -8,7 +7,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from .models import Actor, Cluster, Objective, Profile, Workplan
+from .importing import parse_file
+from .models import Actor, Cluster, Profile
+from .services import workplan_import_commit
 from .permissions import ADMINISTRATORS, COORDINATORS, MEMBERS
 
 DEMO_PASSWORD = "demo"
@@ -18,7 +19,12 @@ DEMO_USERS = [
     ("coordinator", COORDINATORS, False),
     ("member", MEMBERS, False),
 ]
-FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo_workplans.json"
+WORKBOOKS = Path(settings.BASE_DIR) / "fixtures" / "workplans"
+DEMO_TITLES = {
+    "plan-de-travail-2019": "Plan de travail du cluster 2019",
+    "plan-mise-en-oeuvre-cp-2020-2022": "Plan de mise en œuvre et de suivi de la stratégie du Cluster Protection 2020-2022",
+    "strategie-protection-ehp-2020-2022": "Stratégie de protection de l'EHP - plan de travail 2020-2022",
+}
 
 
 @transaction.atomic
@@ -49,21 +55,11 @@ def demo_users_create():
 
 @transaction.atomic
 def demo_workplans_load():
-    """Load the three seed workplans (their objectives) from the demo fixture; idempotent."""
+    """Load the three seed workplans from fixtures/workplans/*.xlsx through the importer; idempotent."""
     cluster = Cluster.objects.get(code="CP-MLI")
     loaded = []
-    for item in json.loads(FIXTURE.read_text(encoding="utf-8")):
-        workplan, _ = Workplan.objects.update_or_create(
-            slug=item["slug"],
-            defaults={
-                "title": item["title"],
-                "cluster": cluster,
-                "start_date": item["start_date"],
-                "end_date": item["end_date"],
-                "source_file_name": item["source"],
-            },
-        )
-        for order, (code, title) in enumerate(item["objectives"]):
-            Objective.objects.update_or_create(workplan=workplan, code=code, defaults={"title": title, "order": order})
-        loaded.append(workplan)
+    for path in sorted(WORKBOOKS.glob("*.xlsx")):
+        parsed = parse_file(path.read_bytes(), path.name)
+        summary = workplan_import_commit(parsed, slug=path.stem, title=DEMO_TITLES.get(path.stem), cluster=cluster)
+        loaded.append(summary.workplan)
     return loaded

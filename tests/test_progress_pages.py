@@ -1,0 +1,115 @@
+"""Dashboard, workplan tree with filters, indicator page: content and constant query counts."""
+
+import pytest
+from django.urls import reverse
+
+from indicators import services
+from indicators.models import Indicator, IndicatorTarget, Location, ProgressReport
+from workplans.models import Activity, ActivityActor
+
+State = ProgressReport.State
+
+
+def validated(user, indicator, quarter, org, value, parts=None):
+    report = services.report_save(user, indicator, quarter, org, value=value, parts=parts)
+    return services.report_validate(user, services.report_submit(user, report))
+
+
+class TestDashboard:
+    def test_shows_progress_late_and_awaiting(self, client_for, users, plan, indicator, hcr):
+        validated(users.coordinator, indicator, plan.quarters[0], hcr, 10)  # 2020 is over: 10 % → late
+        submitted = services.report_submit(users.member, services.report_save(users.member, indicator, plan.quarters[1], hcr, value=5))
+        response = client_for(users.coordinator).get("/")
+        body = response.content.decode()
+        row = next(w for w in response.context["workplans"] if w.pk == plan.workplan.pk)
+        assert row.status_code == "late" and row.late_count == 1 and row.mean_percent == 10
+        assert "En attente de ma validation" in body
+        assert response.context["to_review"] == [submitted]
+        assert [a.pk for a in response.context["late_activities"]] == [plan.activities[0].pk]
+
+    def test_member_sees_returned_reports_not_the_review_list(self, client_for, users, plan, indicator, hcr):
+        report = services.report_submit(users.member, services.report_save(users.member, indicator, plan.quarters[0], hcr, value=5))
+        services.report_return(users.coordinator, report, "Précisez la source")
+        response = client_for(users.member).get("/")
+        assert response.context["to_review"] == [] and len(response.context["returned"]) == 1
+        assert "Précisez la source" in response.content.decode()
+
+    def test_only_validated_values_count(self, client_for, users, plan, indicator, hcr):
+        services.report_submit(users.member, services.report_save(users.member, indicator, plan.quarters[0], hcr, value=100))
+        row = next(w for w in client_for(users.member).get("/").context["workplans"] if w.pk == plan.workplan.pk)
+        assert row.mean_percent is None
+
+    @pytest.mark.parametrize("n", [1, 25])
+    def test_queries_constant(self, client_for, users, plan, hcr, n, django_assert_max_num_queries):
+        for i in range(n):
+            activity = Activity.objects.create(workplan=plan.workplan, objective=plan.objective, title=f"A{i}")
+            activity.quarters.set(plan.quarters)
+            ActivityActor.objects.create(activity=activity, actor=hcr)
+            indicator = Indicator.objects.create(workplan=plan.workplan, activity=activity, text=f"# {i}", target=10)
+            ProgressReport.objects.create(indicator=indicator, quarter=plan.quarters[0], organisation=hcr, value=3,
+                                          state=State.SUBMITTED)
+        client = client_for(users.coordinator)
+        with django_assert_max_num_queries(15):
+            assert client.get("/").status_code == 200
+
+
+class TestWorkplanTree:
+    def test_filters_apply_to_the_tree(self, client_for, users, plan):
+        client = client_for(users.member)
+        body = client.get(plan.workplan.get_absolute_url() + "?actor=HCR").content.decode()
+        assert "Monitoring de protection" in body and "Sensibilisation" not in body
+        body = client.get(plan.workplan.get_absolute_url() + "?q=sensibilisation").content.decode()
+        assert "Monitoring de protection" not in body and "Sensibilisation" in body
+
+    def test_coordinator_sees_quarter_grid_links(self, client_for, users, plan):
+        url = reverse("workplans:quarter_grid", args=[plan.workplan.slug, "2020-Q1"])
+        assert url in client_for(users.coordinator).get(plan.workplan.get_absolute_url()).content.decode()
+        assert url not in client_for(users.member).get(plan.workplan.get_absolute_url()).content.decode()
+
+
+class TestIndicatorPage:
+    def test_values_states_history_and_places(self, client_for, users, plan, indicator, hcr):
+        indicator.disaggregate_cercle = True
+        indicator.save()
+        gao = Location.objects.get(name="Gao", kind="cercle")
+        kidal_region = Location.objects.get(name="Kidal", kind="region")
+        IndicatorTarget.objects.create(indicator=indicator, location=kidal_region, value=50)
+        report = validated(users.coordinator, indicator, plan.quarters[0], hcr, 30, parts={"cercle": {gao: 30}})
+        services.report_save(users.member, indicator, plan.quarters[1], hcr, value=7)
+        response = client_for(users.member).get(indicator.get_absolute_url())
+        assert response.status_code == 200
+        body = response.content.decode()
+        rows = {r["quarter"].code: r for r in response.context["quarter_rows"]}
+        assert rows["2020-Q1"]["value"] == 30 and rows["2020-Q1"]["label"] == "validated"
+        assert rows["2020-Q2"]["value"] is None and rows["2020-Q2"]["pending"][0].value == 7
+        assert "Brouillon" in body and "Validé" in body
+        history = response.context["history"]
+        assert {row["record"].history_user for row in history} == {users.coordinator, users.member}
+        assert any(c["field"] == "state" for row in history for c in row["changes"])
+        places = {(r["place"].name, r["level"]): r for r in response.context["places"]}
+        assert places[("Gao", "region")]["achieved"] == 30 and places[("Gao", "cercle")]["achieved"] == 30
+        assert places[("Kidal", "region")]["achieved"] is None and places[("Kidal", "region")]["target"] == 50
+        assert "<svg" in body
+        assert report.pk
+
+    def test_reporting_labels_due_and_overdue(self, client_for, users, plan, indicator):
+        rows = client_for(users.member).get(indicator.get_absolute_url()).context["quarter_rows"]
+        assert {r["label"] for r in rows} == {"overdue"}  # 2020 ended long ago, nothing reported
+
+    @pytest.mark.parametrize("n", [1, 12])
+    def test_queries_constant(self, client_for, users, plan, indicator, hcr, n, django_assert_max_num_queries):
+        from workplans.models import Actor, Quarter
+
+        quarters = Quarter.objects.ensure_range((2020, 1), (2022, 4))
+        for i in range(n):
+            org = Actor.objects.create(acronym=f"ORG{i}")
+            ActivityActor.objects.create(activity=plan.activities[0], actor=org)
+            report = services.report_save(users.coordinator, indicator, quarters[i], org, value=i)
+            services.report_save(users.coordinator, indicator, quarters[i], org, value=i + 1, version=report.version)
+        client = client_for(users.member)
+        with django_assert_max_num_queries(16):
+            assert client.get(indicator.get_absolute_url()).status_code == 200
+
+    def test_unknown_indicator_is_404_and_post_is_405(self, client_for, users, indicator):
+        assert client_for(users.member).get("/indicators/9999/").status_code == 404
+        assert client_for(users.member).post(indicator.get_absolute_url()).status_code == 405
