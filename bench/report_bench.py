@@ -4,7 +4,8 @@ Creates (in its own database, never the development one) a workplan of 5,000 act
 indicator each, 12 quarters (2020–2022), one validated report per indicator and quarter (60,000,
 with their history rows) and a sex breakdown on a tenth of them; then times the performance page,
 the xlsx and CSV exports, the dashboard and the quarterly summary through the Django test client,
-counting queries.
+counting queries. "CPU s" is the process's CPU time (SQLite runs in the process): on a shared,
+loaded machine it is the fairer figure; "wall s" includes waiting for a core.
 
     DATABASE_URL=sqlite:////tmp/cp_bench.sqlite3 .venv/bin/python bench/report_bench.py
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cp_bench .venv/bin/python bench/report_bench.py
@@ -91,12 +92,12 @@ def build(n_activities):
 
 def timed(client, url, params=None):
     with CaptureQueriesContext(connection) as queries:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         response = client.get(url, params or {})
         content = response.content
-        elapsed = time.perf_counter() - start
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     assert response.status_code == 200, (url, response.status_code)
-    return elapsed, len(queries), len(content), len(gzip.compress(content))
+    return elapsed, cpu, len(queries), len(content), len(gzip.compress(content))
 
 
 def main():
@@ -114,8 +115,8 @@ def main():
     user, _ = get_user_model().objects.get_or_create(username="bench", defaults={"is_superuser": True})
     client = Client()
     client.force_login(user)
-    print(f"database: {connection.vendor}")
-    print(f"{'what':44} {'seconds':>8} {'queries':>8} {'bytes':>11} {'gzip':>9}")
+    print(f"database: {connection.vendor}; cores: {os.cpu_count()}; load average before: {os.getloadavg()[0]:.1f}")
+    print(f"{'what':44} {'wall s':>8} {'CPU s':>7} {'queries':>8} {'bytes':>11} {'gzip':>9}")
     for label, url, params in [
         ("performance page", f"/reports/{SLUG}/performance/", None),
         ("performance page, one year", f"/reports/{SLUG}/performance/", {"year": "2021"}),
@@ -126,8 +127,9 @@ def main():
         ("quarterly summary", f"/reports/{SLUG}/quarter/", None),
         ("quarterly summary xlsx", f"/reports/{SLUG}/quarter.xlsx", None),
     ]:
-        elapsed, queries, size, zipped = timed(client, url, params)
-        print(f"{label:44} {elapsed:8.2f} {queries:8d} {size:11,d} {zipped:9,d}")
+        elapsed, cpu, queries, size, zipped = timed(client, url, params)
+        print(f"{label:44} {elapsed:8.2f} {cpu:7.2f} {queries:8d} {size:11,d} {zipped:9,d}")
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,11 @@ class Bar:
     segments: list = field(default_factory=list)
     counts: dict = field(default_factory=dict)
 
+    @property
+    def cells(self):
+        """(count, % of the bar) per status, in legend order, for the table beside the chart."""
+        return [(count, round(100 * count / self.total) if self.total else 0) for count in self.counts.values()]
+
 
 @dataclass
 class StackedBars:

@@ -4,7 +4,6 @@ Every text cell goes through ``clusterplan.exporting.neutralise`` (no formula in
 """
 
 import csv
-import datetime
 from decimal import Decimal
 
 from django.utils import timezone
@@ -12,8 +11,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from clusterplan.exporting import neutralise, neutralise_row
 from indicators.models import Indicator, ProgressReport, Status
@@ -272,17 +269,13 @@ def write_csv(response, table, hxl=False):
     return response
 
 
-def today_stamp():
-    return datetime.date.today().isoformat()
-
-
 def summary_workbook(summary, user):
     """The quarterly summary as a workbook: key figures and the table by objective; narratives on sheet 2."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Summary")[:31]
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.append([neutralise(_("Quarterly protection-risk summary") + f" · {summary.workplan.title}")])
     sheet["A1"].font = TITLE
     sheet.append([_("Quarter"), str(summary.quarter.label)])

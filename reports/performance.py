@@ -108,6 +108,11 @@ class Row:
     def is_binary(self):
         return self.indicator.is_binary
 
+    @property
+    def aggregation_label(self):
+        """How the quarters really add up (percentages and yes/no are never summed)."""
+        return Indicator.Aggregation(self.indicator.effective_aggregation).label
+
 
 @dataclass
 class ResultGroup:
@@ -120,6 +125,7 @@ class ObjectiveGroup:
     objective: object  # Objective or None
     results: list = field(default_factory=list)
     status: str = ""
+    workplan_title: str = ""
 
     @property
     def rows(self):
@@ -142,6 +148,15 @@ class PerformanceTable:
     def rows(self):
         return [row for group in self.groups for row in group.rows]
 
+    @property
+    def column_count(self):
+        """Columns of the HTML table: 6 fixed, 3 for the whole plan, 3 per quarter, the status."""
+        return 10 + 3 * len(self.quarters)
+
+    @property
+    def label_span(self):
+        return self.column_count - 1
+
     def paginate(self, number, per_page):
         """(a Django ``Page`` of rows, the groups holding only that page's rows)."""
         page = Paginator(self.rows, per_page).get_page(number)
@@ -151,7 +166,7 @@ class PerformanceTable:
             results = [ResultGroup(rg.result, [r for r in rg.rows if id(r) in shown]) for rg in group.results]
             results = [rg for rg in results if rg.rows]
             if results:
-                groups.append(ObjectiveGroup(group.objective, results, group.status))
+                groups.append(ObjectiveGroup(group.objective, results, group.status, group.workplan_title))
         return page, groups
 
     def status_counts(self):
@@ -384,7 +399,7 @@ def performance_table(workplans, filters=None, today=None):
         result = result_of(indicator)
         key = objective.pk if objective else None
         if key not in group_index:
-            group_index[key] = ObjectiveGroup(objective)
+            group_index[key] = ObjectiveGroup(objective, workplan_title=row.workplan_title)
             groups.append(group_index[key])
         group = group_index[key]
         if not group.results or group.results[-1].result != result:

@@ -139,6 +139,7 @@ def test_bad_filter_is_reported_and_ignored(report_plan, users, client_for):
 def test_across_workplans(report_plan, users, client_for):
     response = client_for(users.member).get(reverse("reports:performance_all"), {"actor": "HCR"})
     assert {r.indicator.code for r in response.context["table"].rows} == {"A", "B", "E"}
+    assert "<small>Plan test</small> · 1 Objectif un" in response.content.decode()
 
 
 def test_unknown_workplan_is_404(users, client_for, db):
@@ -196,3 +197,9 @@ def test_page_is_paginated_keeping_filters_and_groups(report_plan, users, client
     assert [r.indicator.code for g in last.context["groups"] for r in g.rows] == ["E"]
     assert last.context["groups"][0].results[0].result == report_plan.plan.result
     assert len(last.context["table"].rows) == 5  # the figures are computed over every row
+
+
+def test_group_rows_span_the_whole_table(report_plan, users, client_for):
+    html = client_for(users.member).get(reverse("reports:performance", args=[report_plan.plan.workplan.slug])).content.decode()
+    assert '<th colspan="21" scope="rowgroup">' in html  # objective: 6 + 3 + 4 × 3 columns, then its status
+    assert '<th colspan="22" scope="rowgroup">' in html  # result: the whole width

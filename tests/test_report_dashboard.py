@@ -70,3 +70,16 @@ def test_page_weight_under_200_kb(report_plan, users, client_for):
     html = client_for(users.member).get(reverse("reports:dashboard", args=[report_plan.plan.workplan.slug])).content
     assets = b"".join(open(finders.find(p), "rb").read() for p in ("css/app.css", "css/reports.css"))
     assert len(gzip.compress(html + assets)) < 200 * 1024
+
+
+def test_tables_give_counts_and_percentages(report_plan):
+    bar = workplan_dashboard(report_plan.plan.workplan).by_objective.bars[0]
+    # done 1, on track 0, at risk 2, late 2 of 5
+    assert bar.cells[:4] == [(1, 20), (0, 0), (2, 40), (2, 40)]
+
+
+def test_percentage_indicator_shows_how_it_really_adds_up(report_plan, users, client_for):
+    response = client_for(users.member).get(reverse("reports:performance", args=[report_plan.plan.workplan.slug]),
+                                            HTTP_ACCEPT_LANGUAGE="en")
+    row_c = next(r for r in response.context["table"].rows if r.indicator.code == "C")
+    assert row_c.aggregation_label == "Latest value"  # a percentage is never summed
