@@ -11,13 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from clusterplan.exporting import neutralise, neutralise_row
 from indicators.models import Indicator, ProgressReport, Status
+
+from .xlsx import Book
 
 STATUS_FILLS = {
     Status.ON_TRACK: "C8E6C9",
@@ -110,104 +111,81 @@ def table_columns(table):
     return fixed, quarters, [_("Status")]
 
 
-class _Writer:
-    """Streams rows to a write-only worksheet (openpyxl's fast mode), keeping count of the row index.
-
-    In write-only mode a row's outline level must be set before the row is written, and the
-    sheet's layout (freeze panes, column widths, outline settings) before the first row.
-    """
-
-    def __init__(self, sheet):
-        self.sheet = sheet
-        self.row = 0
-
-    def cell(self, value, number_format=None, font=None, fill=None, alignment=None):
-        cell = WriteOnlyCell(self.sheet, value=value)
-        if number_format:
-            cell.number_format = number_format
-        if font:
-            cell.font = font
-        if fill:
-            cell.fill = fill
-        if alignment:
-            cell.alignment = alignment
-        return cell
-
-    def append(self, values, outline_level=0):
-        self.row += 1
-        if outline_level:
-            self.sheet.row_dimensions[self.row].outline_level = outline_level
-        self.sheet.append(values)
-        return self.row
+def _book():
+    """A streaming workbook (reports/xlsx.py) with the styles of the exports."""
+    book = Book()
+    styles = book.styles
+    styles.add("title", bold=True, size=14)
+    styles.add("header", bold=True, fill="DDE5EE", wrap=True)
+    styles.add("objective", bold=True, fill="EEF2F6")
+    styles.add("italic", italic=True)
+    styles.add("wrap", wrap=True)
+    styles.add("number", number_format=NUMBER_FORMAT)
+    styles.add("percent", number_format=PERCENT_FORMAT)
+    styles.add("datetime", number_format="yyyy-mm-dd hh:mm")
+    styles.add("binary", number_format=f'[=1]"{_("Yes")}";[=0]"{_("No")}";General')
+    for status, colour in STATUS_FILLS.items():
+        styles.add(f"status_{status}", fill=colour)
+        styles.add(f"objective_status_{status}", bold=True, fill=colour)
+    return book
 
 
 def performance_workbook(table, title, user, changes):
-    """An openpyxl ``Workbook`` (write-only, streamed): sheet 1 the table, sheet 2 the change log of the period."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Performance")[:31])
-    sheet.sheet_properties.outlinePr.summaryBelow = False
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    """The workbook (``.save(file)``): sheet 1 the table, grouped by objective; sheet 2 the change log of the period."""
+    book = _book()
     fixed, quarter_cols, end = table_columns(table)
     header = fixed + quarter_cols + end
     n_fixed = len(fixed)
     status_col = len(header)
     filters = table.filters.describe() or [(_("none"), None)]
     header_row = 3 + len(filters) + 2
-    sheet.freeze_panes = f"C{header_row + 1}"
-    widths = {1: 10, 2: 60, 3: 40, 4: 18, 5: 7, 6: 18, 7: 11}
-    for col in range(1, status_col + 1):
-        sheet.column_dimensions[get_column_letter(col)].width = widths.get(col, 11)
-    sheet.column_dimensions[get_column_letter(status_col)].width = 14
+    widths = {col: 11 for col in range(8, status_col)}
+    widths.update({1: 10, 2: 60, 3: 40, 4: 18, 5: 7, 6: 18, 7: 11, status_col: 14})
+    sheet = book.add_sheet(_("Performance"), freeze=f"C{header_row + 1}", widths=widths, landscape=True,
+                           summary_below=False)
 
-    out = _Writer(sheet)
-    out.append([out.cell(neutralise(title), font=TITLE)])
+    sheet.append([(neutralise(title), "title")])
     exported_by = user.get_full_name() or user.get_username()
-    out.append([_("Exported on"), timezone.localtime().strftime("%Y-%m-%d %H:%M"), _("by"), neutralise(exported_by)])
+    sheet.append([_("Exported on"), timezone.localtime().strftime("%Y-%m-%d %H:%M"), _("by"), neutralise(exported_by)])
     for label, value in filters:
         if value is None:
-            out.append([_("Filter"), label])
+            sheet.append([_("Filter"), label])
         else:
-            out.append([_("Filter"), neutralise(str(label)), neutralise(value)])
-    out.append([_("Only validated reports count.")])
-    out.append([])
-    assert out.row + 1 == header_row
-    out.append([out.cell(label, font=BOLD, fill=HEADER_FILL, alignment=WRAP) for label in header])
+            sheet.append([_("Filter"), neutralise(str(label)), neutralise(value)])
+    sheet.append([_("Only validated reports count.")])
+    sheet.append([])
+    sheet.append([(label, "header") for label in header])
 
-    formats = [None] * 7 + [NUMBER_FORMAT, NUMBER_FORMAT, NUMBER_FORMAT, PERCENT_FORMAT]
-    formats += [NUMBER_FORMAT, NUMBER_FORMAT, PERCENT_FORMAT] * len(table.quarters)
-    binary_format = f'[=1]"{_("Yes")}";[=0]"{_("No")}";General'
+    formats = [None] * 7 + ["number", "number", "number", "percent"]
+    formats += ["number", "number", "percent"] * len(table.quarters)
     for group in table.groups:
         values = [neutralise(str(group.objective.code if group.objective else "")), neutralise(_objective_label(group))]
         values += [None] * (status_col - 3)
-        values = [out.cell(v, font=BOLD, fill=OBJECTIVE_FILL) for v in values]
-        values.append(out.cell(str(Status(group.status).label), font=BOLD, fill=STATUS_PATTERNS[group.status]))
-        out.append(values)
+        values = [(v, "objective") for v in values]
+        values.append((str(Status(group.status).label), f"objective_status_{group.status}"))
+        sheet.append(values)
         for result_group in group.results:
             if result_group.result is not None:
-                out.append([neutralise(result_group.result.code), out.cell(neutralise(result_group.result.title), font=ITALIC)],
-                           outline_level=1)
+                sheet.append([neutralise(result_group.result.code), (neutralise(result_group.result.title), "italic")],
+                             outline_level=1)
             for row in result_group.rows:
-                _append_row(out, row, formats, binary_format, n_fixed)
+                _append_row(sheet, row, formats, n_fixed)
                 for sub in row.breakdowns:
-                    values = [None, out.cell(neutralise("  " + sub.label), font=ITALIC)] + [None] * 7
-                    values += [out.cell(_number(sub.total), NUMBER_FORMAT), None]
+                    values = [None, (neutralise("  " + sub.label), "italic")] + [None] * 7
+                    values += [(_number(sub.total), "number"), None]
                     for value in sub.values:
-                        values += [None, out.cell(_number(value), NUMBER_FORMAT) if value is not None else None, None]
-                    out.append(values, outline_level=2)
+                        values += [None, (_number(value), "number"), None]
+                    sheet.append(values, outline_level=2)
 
-    _changes_sheet(workbook, changes)
-    return workbook
+    _changes_sheet(book, changes)
+    return book
 
 
-def _append_row(out, row, formats, binary_format, n_fixed):
+def _append_row(sheet, row, formats, n_fixed):
     ind = row.indicator
     values = [
         neutralise(ind.code),
-        out.cell(neutralise(ind.text), alignment=WRAP),
+        (neutralise(ind.text), "wrap"),
         neutralise(str(row.activity) if row.activity else ""),
         neutralise(", ".join(a.acronym for a in row.actors)),
         neutralise(row.unit_label),
@@ -220,13 +198,13 @@ def _append_row(out, row, formats, binary_format, n_fixed):
     ]
     for cell in row.cells:
         values += [_number(cell.target), _number(cell.achieved), _fraction(cell.percent)]
-    achieved_cols = {9} | {n_fixed + 3 * i + 1 for i in range(len(row.cells))}
+    binary = ind.is_binary
     for col in range(7, len(values)):
         if values[col] is not None:
-            fmt = binary_format if (ind.is_binary and col in achieved_cols) else formats[col]
-            values[col] = out.cell(values[col], fmt)
-    values.append(out.cell(str(row.status_label), fill=STATUS_PATTERNS[row.status]))
-    out.append(values, outline_level=1)
+            is_achieved = col == 9 or (col >= n_fixed and (col - n_fixed) % 3 == 1)
+            values[col] = (values[col], "binary" if binary and is_achieved else formats[col])
+    values.append((str(row.status_label), f"status_{row.status}"))
+    sheet.append(values, outline_level=1)
 
 
 def changes_for(indicator_ids, quarters):
@@ -238,27 +216,28 @@ def changes_for(indicator_ids, quarters):
     )
 
 
-def _changes_sheet(workbook, changes):
-    sheet = workbook.create_sheet(_("Change log")[:31])
-    sheet.freeze_panes = "A2"
-    for col, width in zip("ABCDEFGHIJ", (17, 14, 10, 10, 60, 10, 14, 10, 11, 30)):
-        sheet.column_dimensions[col].width = width
-    out = _Writer(sheet)
-    out.append([out.cell(label, font=BOLD, fill=HEADER_FILL) for label in (
+def _changes_sheet(book, changes):
+    sheet = book.add_sheet(_("Change log"), freeze="A2",
+                           widths=dict(enumerate((17, 14, 10, 10, 60, 10, 14, 10, 11, 30), 1)))
+    sheet.append([(label, "header") for label in (
         _("Date"), _("User"), _("Change"), _("Indicator code"), _("Indicator"), _("Quarter"), _("Organisation"),
         _("Value"), _("State"), _("Reason"))])
     kinds = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
     states = dict(ProgressReport.State.choices)
     count = 0
+    kinds = {key: str(label) for key, label in kinds.items()}
+    states = {key: str(label) for key, label in states.items()}
+    tz = timezone.get_current_timezone()
     for when, username, kind, code, text, year, number, org, value, state, reason in changes.iterator(chunk_size=5000):
-        when = timezone.localtime(when).replace(tzinfo=None) if timezone.is_aware(when) else when
-        out.append([out.cell(when, "yyyy-mm-dd hh:mm")] + neutralise_row([
-            username or "", str(kinds.get(kind, kind)), code or "", text or "",
-            f"{year}-Q{number}" if year else "", org or "", _number(value), str(states.get(state, state)), reason or "",
+        if when.tzinfo is not None:
+            when = when.astimezone(tz)
+        sheet.append([(when, "datetime")] + neutralise_row([
+            username or "", kinds.get(kind, kind), code or "", text or "",
+            f"{year}-Q{number}" if year else "", org or "", _number(value), states.get(state, state), reason or "",
         ]))
         count += 1
     if not count:
-        out.append([_("No change in the period.")])
+        sheet.append([_("No change in the period.")])
 
 
 def csv_rows(table, hxl=False):

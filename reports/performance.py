@@ -346,10 +346,17 @@ def performance_table(workplans, filters=None, today=None):
         if filters.status and status != filters.status:
             continue
         cells = []
+        binary = indicator.is_binary
+        pk = indicator.pk
         for quarter in quarters:
-            target = targets.get((indicator.pk, quarter.ordinal), place_targets.get((indicator.pk, quarter.ordinal)))
-            value = values.get(quarter.ordinal)
-            if indicator.is_binary:
+            ordinal = quarter.ordinal
+            target = targets.get((pk, ordinal)) if targets else None
+            if target is None and place_targets:
+                target = place_targets.get((pk, ordinal))
+            value = values.get(ordinal)
+            if value is None:
+                percent = None
+            elif binary:
                 percent = indicator.percent_achieved(value)
             else:
                 percent = indicator.percent_achieved(value, target=target) if target is not None else None

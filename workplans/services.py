@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -72,6 +72,17 @@ class _ActorResolver:
             for key, actor in self.new.items():
                 actor.pk = created[key].pk
         return sorted(a.acronym for a in self.new.values())
+
+
+def _insert_rows(model, columns, rows):
+    """Insert many plain rows of a link table in one ``executemany`` (no model instances)."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO %s (%s) VALUES (%s)" % (
+        quote(model._meta.db_table), ", ".join(quote(c) for c in columns), ", ".join(["%s"] * len(columns)))
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [tuple(row) for row in rows])
 
 
 def _set_if_changed(obj, values):
@@ -241,7 +252,7 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
     if stale:
         stale_ids = Through.objects.filter(activity__workplan=workplan).values_list("id", "activity_id", "quarter_id")
         Through.objects.filter(pk__in=[i for i, a, q in stale_ids if (a, q) in stale]).delete()
-    Through.objects.bulk_create([Through(activity_id=a, quarter_id=q) for a, q in sorted(wanted_ids - current)], batch_size=500)
+    _insert_rows(Through, ["activity_id", "quarter_id"], sorted(wanted_ids - current))
     changed_quarters = {a for a, _q in (wanted_ids ^ current)}
 
     # --- actors ---------------------------------------------------------------------------
@@ -261,16 +272,16 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
     for key, (actor, note, order) in wanted_by_pk.items():
         link = existing_links.get(key)
         if link is None:
-            link_create.append(ActivityActor(activity_id=key[0], actor_id=actor.pk, role=key[2], role_note=note, order=order))
+            link_create.append((key[0], actor.pk, key[2], note, order))
         elif _set_if_changed(link, {"role_note": note, "order": order}):
             link_update.append(link)
     stale_links = [l.pk for key, l in existing_links.items() if key not in wanted_by_pk]
     if stale_links:
         ActivityActor.objects.filter(pk__in=stale_links).delete()
-    ActivityActor.objects.bulk_create(link_create, batch_size=500)
+    _insert_rows(ActivityActor, ["activity_id", "actor_id", "role", "role_note", "order"], link_create)
     if link_update:
         ActivityActor.objects.bulk_update(link_update, ["role_note", "order"], batch_size=500)
-    changed_actors = {l.activity_id for l in link_create + link_update} | {k[0] for k in existing_links if k not in wanted_by_pk}
+    changed_actors = {row[0] for row in link_create} | {l.activity_id for l in link_update} | {k[0] for k in existing_links if k not in wanted_by_pk}
 
     # activities whose links changed count as updated
     touched = {a.pk for a in to_update} | {a.pk for a in to_create}

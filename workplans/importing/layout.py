@@ -6,6 +6,7 @@ sheet to the next. Rows spanning the table are objectives or axes; a leading "1.
 expected result; a blank cell continues the value above.
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -24,8 +25,11 @@ _FOOTNOTE = "¹²³⁴⁵⁶⁷⁸⁹*†"
 DASHES = ("-", "–", "—")
 
 
+@functools.lru_cache(maxsize=4096)
 def header_field(text):
-    """The field a header cell names, or ``None``."""
+    """The field a header cell names, or ``None`` (headers are short: long texts are data)."""
+    if not text or len(text) > 90:
+        return None
     f = fold(text).strip().strip(_FOOTNOTE).strip()
     f = re.sub(r"\s+", " ", f.replace("’", "'"))
     if not f:
@@ -91,6 +95,8 @@ def _is_sub(name):
 
 
 def is_header_row(row):
+    if sum(1 for c in row if c.value and len(c.value) <= 90) < 2:
+        return False
     names = [header_field(c.value) for c in row if c.value]
     main = {n for n in names if _is_main(n)}
     return len(main) >= 2 and bool(main & {"activity", "indicator"}) and len(main) * 2 >= len(names)
@@ -109,10 +115,11 @@ class Layout:
     unknown: list = field(default_factory=list)
 
     def first(self, name):
-        for index, column in sorted(self.columns.items()):
-            if column == name:
-                return index
-        return None
+        if not hasattr(self, "_first"):
+            self._first = {}
+            for index, column in sorted(self.columns.items()):
+                self._first.setdefault(column, index)
+        return self._first.get(name)
 
     def indexes(self, prefix):
         return [i for i, c in sorted(self.columns.items()) if c.startswith(prefix)]
