@@ -1,9 +1,10 @@
 """Back up and restore everything clusterplan stores: the database and the uploaded files.
 
 One archive (``.tar.gz``) holds ``data.json`` (Django's ``dumpdata``, with natural keys, so it
-loads into any freshly migrated database, SQLite or PostgreSQL) and ``files/``: every file a
-model's FileField points to (evidence, imported workplans), read through Django's storage API,
-so it works the same on local disk and in an S3-compatible bucket.
+loads into any freshly migrated database, SQLite or PostgreSQL) and ``files/<app.model.field>/``:
+every file a model's FileField points to (evidence, imported workplans), read through that
+field's own storage (Django's storage API), so it works the same on local disk and in an
+S3-compatible bucket.
 
     python -m clusterplan.backup dump [ARCHIVE]      # make backup
     python -m clusterplan.backup restore ARCHIVE     # make restore ARCHIVE=…
@@ -32,21 +33,29 @@ class BackupError(Exception):
 
 
 def file_fields():
-    """(model, field name) for every FileField of every installed model."""
+    """(model, field) for every FileField of every installed model."""
     from django.apps import apps
     from django.db import models
 
     for model in apps.get_models():
         for field in model._meta.get_fields():
             if isinstance(field, models.FileField):
-                yield model, field.name
+                yield model, field
 
 
-def stored_file_names():
-    names = set()
-    for model, name in file_fields():
-        names.update(value for value in model._default_manager.values_list(name, flat=True) if value)
-    return sorted(names)
+def _field_key(model, field):
+    return f"{model._meta.label_lower}.{field.name}"
+
+
+def stored_files():
+    """(archive key, storage, name) for every file the data points to, each in its field's storage."""
+    seen = set()
+    for model, field in file_fields():
+        key = _field_key(model, field)
+        for name in model._default_manager.values_list(field.name, flat=True):
+            if name and (key, name) not in seen:
+                seen.add((key, name))
+                yield key, field.storage, name
 
 
 def _safe_name(name):
@@ -58,7 +67,6 @@ def _safe_name(name):
 
 def backup_dump(archive_path):
     """Write the database content and every stored file to ``archive_path``; return the path."""
-    from django.core.files.storage import default_storage
     from django.core.management import call_command
 
     data = io.StringIO()
@@ -72,13 +80,13 @@ def backup_dump(archive_path):
         info = tarfile.TarInfo(DATA_NAME)
         info.size = len(payload)
         archive.addfile(info, io.BytesIO(payload))
-        for name in stored_file_names():
-            if not default_storage.exists(name):
+        for key, storage, name in stored_files():
+            if not storage.exists(name):
                 missing.append(name)
                 continue
-            with default_storage.open(name, "rb") as handle:
+            with storage.open(name, "rb") as handle:
                 content = handle.read()
-            info = tarfile.TarInfo(FILES_DIR + _safe_name(name))
+            info = tarfile.TarInfo(f"{FILES_DIR}{key}/{_safe_name(name)}")
             info.size = len(content)
             archive.addfile(info, io.BytesIO(content))
     return archive_path, missing
@@ -95,7 +103,8 @@ def _read_archive(archive_path):
                 if member.name == DATA_NAME:
                     data = content
                 elif member.name.startswith(FILES_DIR):
-                    files[_safe_name(member.name[len(FILES_DIR):])] = content
+                    key, _, name = member.name[len(FILES_DIR):].partition("/")
+                    files[(key, _safe_name(name))] = content
     except (OSError, tarfile.TarError) as error:
         raise BackupError(f"Not a clusterplan backup: {error}") from error
     if data is None:
@@ -112,11 +121,14 @@ def backup_restore(archive_path):
     import tempfile
 
     from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
     from django.core.management import call_command
     from django.db import connection, transaction
 
     data, files = _read_archive(archive_path)
+    storages_by_key = {_field_key(model, field): field.storage for model, field in file_fields()}
+    unknown = sorted({key for key, _ in files} - set(storages_by_key))
+    if unknown:
+        raise BackupError(f"The archive has files for unknown fields: {', '.join(unknown)}")
     with tempfile.TemporaryDirectory() as folder:
         fixture = Path(folder) / DATA_NAME
         fixture.write_bytes(data)
@@ -131,10 +143,11 @@ def backup_restore(archive_path):
                 with connection.cursor() as cursor:
                     cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             call_command("loaddata", str(fixture), verbosity=0)
-    for name, content in files.items():
-        if default_storage.exists(name):
-            default_storage.delete(name)
-        saved = default_storage.save(name, ContentFile(content))
+    for (key, name), content in files.items():
+        storage = storages_by_key[key]
+        if storage.exists(name):
+            storage.delete(name)
+        saved = storage.save(name, ContentFile(content))
         if saved != name:
             raise BackupError(f"The storage renamed {name!r} to {saved!r}.")
     return len(files)

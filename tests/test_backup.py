@@ -26,7 +26,7 @@ def snapshot():
     call_command("dumpdata", exclude=["contenttypes", "auth.permission", "sessions", "axes"],
                  natural_foreign=True, stdout=out)
     rows = sorted(json.dumps(row, sort_keys=True) for row in json.loads(out.getvalue()))
-    files = {e.file.name: default_storage.open(e.file.name).read() if default_storage.exists(e.file.name) else None
+    files = {e.file.name: e.file.storage.open(e.file.name).read() if e.file.storage.exists(e.file.name) else None
              for e in Evidence.objects.all()}
     return rows, files
 
@@ -56,7 +56,7 @@ def test_a_dump_restores_to_the_same_data(data, tmp_path):
     Workplan.objects.create(title="Intrus", slug="intrus", cluster=data.report.indicator.workplan.cluster)
     Activity.objects.filter(code="1.2").delete()
     get_user_model().objects.filter(username="nrc-member").delete()
-    default_storage.delete(data.file.name)
+    data.file.storage.delete(data.file.name)
     assert snapshot() != before
 
     assert backup_restore(archive) == 1
@@ -88,7 +88,7 @@ def test_restore_refuses_file_names_that_escape_the_storage(data, tmp_path):
     with tarfile.open(evil, "w:gz") as archive:
         for member, content in members:
             archive.addfile(member, io.BytesIO(content))
-        info = tarfile.TarInfo("files/../../etc/cron.d/x")
+        info = tarfile.TarInfo("files/indicators.evidence.file/../../etc/cron.d/x")
         info.size = 1
         archive.addfile(info, io.BytesIO(b"x"))
     before = snapshot()

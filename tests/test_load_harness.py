@@ -59,8 +59,8 @@ def test_percentile():
 class FakeUser:
     """What the Locust user gives a task, over Django's test client."""
 
-    def __init__(self, ctx, client, index=0):
-        self.ctx, self.client, self.index = ctx, client, index
+    def __init__(self, ctx, client, index=0, username="load-01"):
+        self.ctx, self.client, self.index, self.username = ctx, client, index, username
         self.random = random.Random(index)
         self.requests, self.submissions = [], []
 
@@ -71,7 +71,8 @@ class FakeUser:
         return response
 
     def post(self, path, data, name=None):
-        response = self.client.post(path, data)
+        path, _, query = path.partition("?")
+        response = self.client.post(path + (f"?{query}" if query else ""), data)
         self.requests.append((path, data, response.status_code))
         return response
 
@@ -87,14 +88,27 @@ def test_seed_and_every_enabled_task_hit_real_pages(db):
     client = Client()
     assert client.post(ctx["urls"]["login"], {"username": "load-01", "password": ctx["password"]}).status_code == 302
     enabled = tasks.enabled_tasks(ctx)
-    assert {"dashboard", "workplan_tree", "indicator_page"} <= set(enabled)
+    assert {"dashboard", "workplan_tree", "indicator_page", "activities_filtered", "record_progress"} <= set(enabled)
     user = FakeUser(ctx, client)
     for name, (function, weight) in enabled.items():
         assert weight > 0
         function(user)
     assert len(user.requests) >= len(enabled)
     # A second seed is idempotent (the runner may be re-run on the same database).
-    assert seed(users=3)["counts"] == ctx["counts"]
+    assert seed(users=3)["counts"]["indicators"] == ctx["counts"]["indicators"]
+
+    # Recording progress: each user owns distinct keys; ten writes, some to the same key
+    # (the second opens the form on the version the first left), none lost.
+    owned = ctx["owned"]
+    assert owned["load-01"]
+    all_keys = [tuple(k) for keys in owned.values() for k in keys]
+    assert len(all_keys) == len(set(all_keys))
+    user.ctx = {**ctx, "owned": {"load-01": owned["load-01"][:2]}}
+    for _ in range(10):
+        tasks.record_progress(user)
+    assert len(user.submissions) == 11 and all(s["accepted"] for s in user.submissions)
+    expected = checks.expected_values(user.submissions)
+    assert checks.lost_updates(user.submissions, checks.stored_values(expected.keys())) == []
 
 
 def test_a_task_is_one_registered_function_and_needs_its_pages():

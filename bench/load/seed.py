@@ -80,9 +80,10 @@ def seed(users=USERS):
         usernames = []
         for n in range(1, users + 1):
             username = f"load-{n:02d}"
-            user, _ = User.objects.get_or_create(username=username)
-            user.set_password(LOAD_PASSWORD)
-            user.save()
+            user, created_user = User.objects.get_or_create(username=username)
+            if created_user or not user.check_password(LOAD_PASSWORD):
+                user.set_password(LOAD_PASSWORD)
+                user.save()
             profile, _ = Profile.objects.get_or_create(user=user)
             if n % 5 == 0:
                 user.groups.add(coordinators)
@@ -93,6 +94,7 @@ def seed(users=USERS):
             profile.save()
             usernames.append(username)
     indicator_ids = list(Indicator.objects.filter(workplan=workplan).values_list("pk", flat=True))
+    owned = _owned_keys(workplan, usernames)
     return {
         "workplans": list(Workplan.objects.values_list("slug", flat=True)),
         "indicators": indicator_ids,
@@ -100,6 +102,7 @@ def seed(users=USERS):
         "quarters": [f"{q.year}-Q{q.number}" for q in quarters],
         "users": usernames,
         "password": LOAD_PASSWORD,
+        "owned": owned,
         "counts": {
             "workplans": Workplan.objects.count(),
             "activities": Activity.objects.filter(workplan=workplan).count(),
@@ -111,9 +114,44 @@ def seed(users=USERS):
             "home": _url("workplans:home"),
             "workplan": _url("workplans:detail", "SLUG"),
             "indicator": (_url("indicators:detail", 987654321) or "").replace("987654321", "PK") or None,
-            "activities": _url("workplans:activities") or _url("indicators:activities") or _url("activities"),
+            "activities": _url("workplans:activity_list"),
+            "report": (_url("indicators:report", 987654321, "2020-Q1") or "").replace("987654321", "PK")
+                      .replace("2020-Q1", "QUARTER") or None,
         },
     }
+
+
+def _owned_keys(workplan, usernames):
+    """For each member, the (indicator, quarter, organisation) keys only they will write to:
+    their organisation leads the activity, nothing validated is there yet; an organisation's
+    keys are dealt out in turn to its users, so no two users share one."""
+    from django.contrib.auth import get_user_model
+
+    from indicators.models import Indicator, ProgressReport
+    from workplans.models import ActivityActor
+
+    users_by_org = {}
+    for user in get_user_model().objects.filter(username__in=usernames).select_related("profile").order_by("username"):
+        org = getattr(user.profile, "organisation", None)
+        if org is not None:
+            users_by_org.setdefault(org.pk, []).append(user.username)
+    taken = set(ProgressReport.objects.filter(indicator__workplan=workplan)
+                .values_list("indicator_id", "quarter_id", "organisation_id"))
+    leads = {link.activity_id: link.actor for link in
+             ActivityActor.objects.filter(activity__workplan=workplan, role=ActivityActor.Role.LEAD).select_related("actor")}
+    owned, turn = {name: [] for name in usernames}, {}
+    for indicator in Indicator.objects.filter(workplan=workplan).prefetch_related("activity__quarters").order_by("pk"):
+        actor = leads.get(indicator.activity_id)
+        if actor is None or actor.pk not in users_by_org:
+            continue
+        for quarter in indicator.activity.quarters.all():
+            if (indicator.pk, quarter.pk, actor.pk) in taken:
+                continue
+            names = users_by_org[actor.pk]
+            name = names[turn.get(actor.pk, 0) % len(names)]
+            turn[actor.pk] = turn.get(actor.pk, 0) + 1
+            owned[name].append([indicator.pk, f"{quarter.year}-Q{quarter.number}", actor.pk, actor.acronym])
+    return owned
 
 
 def main():

@@ -7,7 +7,8 @@ A task is a plain function ``task(user)`` registered with ``@task(weight)``. ``u
   response, failures are recorded by Locust);
 - ``user.ctx``: what the seed step created (``seed.py``): workplan slugs, indicator ids,
   quarter codes, the URLs of the pages that exist;
-- ``user.index``: the virtual user's number (0-19), ``user.random``: its own random generator;
+- ``user.index``: the virtual user's number (0-19), ``user.username``, ``user.random``: its own
+  random generator;
 - ``user.submit(record)``: remember what this user SUBMITTED, for the post-run lost-update
   check (``checks.py``): a dict ``{"indicator": id, "quarter": "2021-Q2", "organisation":
   acronym, "value": "12.00", "accepted": bool}``.
@@ -16,7 +17,10 @@ Adding a task is one function here: nothing else changes. This module does not i
 so the tests can run the tasks against a fake user.
 """
 
+import re
+
 TASKS = {}
+VERSION = re.compile(r'name="version" value="(\d+)"')
 
 
 def task(weight=1):
@@ -76,16 +80,26 @@ def activities_filtered(user):
     user.get(user.ctx["urls"]["activities"], params=params, name="activities (filtered)")
 
 
-# The "record progress" task plugs in here once the progress pages have landed, e.g.:
-#
-# @task(weight=3)
-# @needs("report_entry")
-# def record_progress(user):
-#     indicator = user.ctx["owned_indicators"][user.index][...]   # keys owned by this user only
-#     value = f"{user.random.randint(1, 500)}.00"
-#     response = user.post(url, {"quarter": ..., "value": value, ...}, name="record progress")
-#     user.submit({"indicator": indicator, "quarter": quarter, "organisation": org,
-#                  "value": value, "accepted": response.status_code in (200, 302)})
-#
+@task(weight=3)
+@needs("report")
+def record_progress(user):
+    """A member records a value for one of the (indicator, quarter, organisation) keys only
+    they write to (seed.py hands them out), opening the form first for its version."""
+    keys = user.ctx.get("owned", {}).get(user.username)
+    if not keys:
+        return dashboard(user)  # coordinators: nothing of their own to record here
+    indicator, quarter, organisation_id, acronym = user.random.choice(keys)
+    path = user.ctx["urls"]["report"].replace("PK", str(indicator)).replace("QUARTER", quarter)
+    form = user.get(path, name="report form", params={"organisation": organisation_id})
+    match = VERSION.search(form.text or "")
+    value = f"{user.random.randint(1, 500)}.00"
+    data = {"organisation": organisation_id, "value": value, "narrative": f"Load test {user.username}"}
+    if match:
+        data["version"] = match.group(1)
+    response = user.post(f"{path}?organisation={organisation_id}", data, name="record progress")
+    user.submit({"indicator": indicator, "quarter": quarter, "organisation": acronym, "value": value,
+                 "accepted": response.status_code == 302})
+
+
 # Each virtual user writes only to its own (indicator, quarter, organisation) keys, so the
 # last accepted submission per key is what must be stored: checks.lost_updates() says so.
