@@ -158,21 +158,12 @@ def build_layout(header_rows):
             if chosen is None or _is_sub(name):
                 chosen, label = name, cell.value
         if chosen:
-            if chosen.startswith("year:") and any(
-                (header_field(r[index].value) or "").startswith(("month:", "quarter:"))
-                for r in header_rows if index < len(r) and r[index].value
-            ):
-                pass
             layout.columns[index] = chosen
             layout.labels[index] = label or chosen
             if index in years_by_column:
                 layout.month_years[index] = years_by_column[index]
         elif label:
             layout.unknown.append(label)
-    # month/quarter columns: year from the year header above them
-    for index, name in list(layout.columns.items()):
-        if name.startswith("year:") and index in layout.month_years:
-            pass
     return layout
 
 
