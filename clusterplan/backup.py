@@ -160,6 +160,8 @@ def main(argv=None):
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clusterplan.settings")
     django.setup()
+    from django.core.management import CommandError
+
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] not in {"dump", "restore"}:
         print(__doc__.strip().split("\n\n")[2], file=sys.stderr)
@@ -178,7 +180,7 @@ def main(argv=None):
                 return 2
             count = backup_restore(argv[1])
             print(f"Restored {argv[1]} ({count} files)")
-    except BackupError as error:
+    except (BackupError, CommandError) as error:  # CommandError: dumpdata/loaddata refused (schema not migrated…)
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0
