@@ -20,6 +20,34 @@ def _media_in_tmp(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# The rows the data migrations create (role groups, the Mali cluster and its sub-clusters, Mali's
+# places): a transactional test (the browser journeys, the migration lock...) flushes the
+# database after itself, which removes them for the transactional tests that follow. Django's
+# serialized rollback cannot restore them here (the flush re-creates content types under new
+# ids), so they are put back by running the same migration functions again.
+REFERENCE_DATA_MIGRATIONS = [
+    ("workplans.migrations.0002_create_role_groups", "create_groups"),
+    ("workplans.migrations.0003_mali_protection_cluster", "create_structure"),
+    ("indicators.migrations.0003_mali_locations", "create"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        return
+    request.getfixturevalue("transactional_db")
+    if Cluster.objects.filter(code="CP-MLI").exists():
+        return
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module, function in REFERENCE_DATA_MIGRATIONS:
+        getattr(import_module(module), function)(apps, None)
+
+
 @pytest.fixture
 def cluster(db):
     return Cluster.objects.get(code="CP-MLI")

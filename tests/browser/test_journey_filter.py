@@ -12,7 +12,7 @@ from workplans.importing import parse_file
 from workplans.models import Activity, Quarter, SubCluster
 from workplans.services import workplan_import_commit
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 WORKBOOK = Path(settings.BASE_DIR) / "fixtures" / "workplans" / "plan-mise-en-oeuvre-cp-2020-2022.xlsx"
 

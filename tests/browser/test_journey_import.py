@@ -8,7 +8,7 @@ from django.conf import settings
 from tests.conftest import PASSWORD
 from workplans.models import Activity, Workplan
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 WORKBOOK = Path(settings.BASE_DIR) / "fixtures" / "workplans" / "plan-mise-en-oeuvre-cp-2020-2022.xlsx"
 

@@ -6,7 +6,7 @@ import pytest
 from indicators.models import Evidence, Indicator, ProgressReport
 from tests.conftest import PASSWORD
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
