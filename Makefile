@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv migrate demo messages check clean
+.PHONY: run test venv migrate demo messages check clean backup restore load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,9 +18,9 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 
 venv: $(VENV)/.installed
 
+# migrate + createcachetable, under a PostgreSQL advisory lock: safe from any instance.
 migrate: venv
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py createcachetable
+	$(BIN)/python -m clusterplan.migrate
 
 demo: migrate
 	$(BIN)/python manage.py load_demo
@@ -42,6 +42,20 @@ check: venv
 messages: venv
 	$(BIN)/python manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=staticfiles
 	$(BIN)/python manage.py compilemessages -l fr --ignore=.venv
+
+# Backups: the database and every stored file in one archive (clusterplan/backup.py).
+backup: venv
+	$(BIN)/python -m clusterplan.backup dump $(ARCHIVE)
+
+restore: venv
+	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=backups/clusterplan-….tar.gz"; exit 2; }
+	$(BIN)/python -m clusterplan.backup restore $(ARCHIVE)
+
+# Load on a real server: two gunicorn instances, one PostgreSQL database, 20 users, 60 s
+# (bench/load/run.py; figures into docs/PERFORMANCE.md). Needs PostgreSQL on 127.0.0.1:5432.
+load: venv
+	$(BIN)/python -m pip install --quiet -r requirements-load.txt
+	$(BIN)/python -m bench.load.run $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -35,7 +35,7 @@ def cache_config(redis_url=""):
     }
 
 
-def storage_config(storage_url=""):
+def storage_config(storage_url="", subfolder=""):
     """The default file storage from ``STORAGE_URL``.
 
     - empty, or ``file:///absolute/path``: Django's FileSystemStorage (``MEDIA_ROOT``, or that path);
@@ -44,6 +44,8 @@ def storage_config(storage_url=""):
       Credentials come from ``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY`` (boto3 reads them),
       never from the URL. Files are private: every link is signed and short-lived, and evidence
       is served only through the app's permission-checked views.
+
+    ``subfolder`` puts a storage's files under their own prefix of the bucket (private evidence).
     """
     if not storage_url:
         return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
@@ -60,7 +62,7 @@ def storage_config(storage_url=""):
         query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
         options = {
             "bucket_name": parts.netloc,
-            "location": parts.path.strip("/"),
+            "location": "/".join(p for p in (parts.path.strip("/"), subfolder.strip("/")) if p),
             "default_acl": None,
             "querystring_auth": True,
             "querystring_expire": 300,

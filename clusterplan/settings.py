@@ -167,6 +167,9 @@ PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "priva
 # Uploaded files (evidence, imported workplans) go through Django's storage API: the local
 # disk by default, an S3-compatible bucket (django-storages) when STORAGE_URL says so.
 STORAGE_URL = os.environ.get("STORAGE_URL", "")
+
+# Uploaded workplan files (import previews): private, outside MEDIA_ROOT and never served.
+IMPORT_ROOT = Path(os.environ.get("IMPORT_ROOT", BASE_DIR / "private" / "imports"))
 STORAGES = {
     "default": storage_config(STORAGE_URL),
     "staticfiles": {

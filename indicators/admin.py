@@ -1,4 +1,5 @@
 from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -10,6 +11,7 @@ from .models import (
     QuarterClosure,
     ReportBreakdown,
 )
+from .resources import IndicatorResource
 
 
 @admin.register(Location)
@@ -27,7 +29,8 @@ class IndicatorTargetInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(ImportExportModelAdmin):
+    resource_classes = [IndicatorResource]
     list_display = ["__str__", "workplan", "kind", "baseline", "target", "aggregation", "direction", "archived_at"]
     list_filter = ["workplan", "kind", "aggregation", "direction", ("archived_at", admin.EmptyFieldListFilter)]
     search_fields = ["code", "text", "means_of_verification"]

@@ -28,4 +28,13 @@ class PrivateStorage(FileSystemStorage):
 
 
 def private_storage():
+    """The evidence storage: PRIVATE_MEDIA_ROOT on disk, or the bucket's private/evidence/ prefix
+    when STORAGE_URL is an s3:// URL (so several app servers share the files; docs/DEPLOYMENT.md)."""
+    storage_url = getattr(settings, "STORAGE_URL", "")
+    if storage_url.startswith("s3://"):
+        from django.core.files.storage import storages
+
+        from clusterplan.envconfig import storage_config
+
+        return storages.create_storage(storage_config(storage_url, subfolder="private/evidence"))
     return PrivateStorage()

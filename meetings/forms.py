@@ -92,7 +92,7 @@ class ActionPointForm(forms.ModelForm):
         pk = self.cleaned_data.get("activity")
         if pk is None:
             return None
-        activity = Activity.objects.filter(pk=pk).first()
+        activity = Activity.objects.active().filter(pk=pk).first()
         if activity is None:
             raise forms.ValidationError(_("This activity no longer exists."))
         return activity
@@ -125,10 +125,20 @@ class ActionPointUpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ActionPoint.Status.choices)
     follow_up = forms.CharField(label=_("Follow-up notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     reviewed_in = forms.ModelChoiceField(queryset=Meeting.objects.all(), required=False, widget=forms.HiddenInput)
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, point, **kwargs):
         super().__init__(*args, **kwargs)
         self.point = point
+
+    def clean_seen(self):
+        """Refuse to overwrite a change made by someone else since the page was opened."""
+        seen = self.cleaned_data.get("seen")
+        if seen and seen != self.point.updated_at.isoformat():
+            raise forms.ValidationError(
+                _("Someone else updated this action point meanwhile: reload the page to see their change.")
+            )
+        return seen
 
     def clean_reviewed_in(self):
         meeting = self.cleaned_data.get("reviewed_in")

@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -50,12 +51,17 @@ def match_actors(names):
 
 class MeetingQuerySet(models.QuerySet):
     def for_list(self):
-        return self.select_related("cluster", "subcluster", "co_facilitator").annotate(
-            agenda_count=models.Count("agenda_items", distinct=True),
-            open_count=models.Count(
-                "action_points", filter=Q(action_points__status="open"), distinct=True
-            ),
-        ).order_by("-date", "-id")
+        """With ``agenda_count`` and ``open_count``, counted by subqueries (no row multiplication)."""
+
+        def count_of(model, **filters):
+            rows = model.objects.filter(meeting=OuterRef("pk"), **filters).order_by().values("meeting")
+            return Coalesce(Subquery(rows.annotate(n=models.Count("pk")).values("n")), 0)
+
+        return (
+            self.select_related("cluster", "subcluster", "co_facilitator")
+            .annotate(agenda_count=count_of(AgendaItem), open_count=count_of(ActionPoint, status="open"))
+            .order_by("-date", "-id")
+        )
 
     def same_body(self, meeting):
         """Meetings of the same cluster and sub-cluster (or of the cluster itself) as ``meeting``."""
@@ -123,14 +129,12 @@ class Meeting(models.Model):
     def display_title(self):
         return self.title or _("Meeting of %(body)s") % {"body": self.body_code}
 
+    def _earlier(self):
+        return Meeting.objects.same_body(self).filter(Q(date__lt=self.date) | Q(date=self.date, pk__lt=self.pk))
+
     def previous(self):
         """The meeting of the same body held just before this one, or ``None``."""
-        return (
-            Meeting.objects.same_body(self)
-            .filter(Q(date__lt=self.date) | Q(date=self.date, pk__lt=self.pk))
-            .order_by("-date", "-pk")
-            .first()
-        )
+        return self._earlier().order_by("-date", "-pk").first()
 
     def set_organisations_from_text(self):
         """Match the organisations written in ``organisations_text`` to actors (unknown names stay in the text)."""
@@ -138,15 +142,14 @@ class Meeting(models.Model):
         self.organisations.set(actors)
 
     def follow_up_points(self):
-        """The action points to follow up at this meeting: the previous meeting's open points,
-        and those already reviewed here (so they stay on the page once updated)."""
-        previous = self.previous()
-        if previous is None:
-            return ActionPoint.objects.none()
+        """The action points to follow up at this meeting: those of the previous meeting still open,
+        with any older ones still open (carried over), and those already reviewed here (so they
+        stay on the page once closed)."""
         return (
-            ActionPoint.objects.filter(meeting=previous)
+            ActionPoint.objects.filter(meeting__in=self._earlier())
             .filter(Q(status=ActionPoint.Status.OPEN) | Q(reviewed_in=self))
             .for_list()
+            .order_by("meeting__date", "meeting_id", "order", "id")
         )
 
 

@@ -1,3 +1,10 @@
 from django.contrib import admin
 
-# Register your models here.
+from .models import SavedView
+
+
+@admin.register(SavedView)
+class SavedViewAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "path", "query", "created_at"]
+    list_select_related = ["user"]
+    search_fields = ["name", "user__username"]

@@ -4,7 +4,6 @@ Every text cell goes through ``clusterplan.exporting.neutralise`` (no formula in
 """
 
 import csv
-import datetime
 from decimal import Decimal
 
 from django.utils import timezone
@@ -12,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from clusterplan.exporting import neutralise, neutralise_row
 from indicators.models import Indicator, ProgressReport, Status
+
+from .xlsx import Book
 
 STATUS_FILLS = {
     Status.ON_TRACK: "C8E6C9",
@@ -25,6 +25,7 @@ STATUS_FILLS = {
     Status.NOT_STARTED: "ECEFF1",
     Status.NO_DATA: "E0E0E0",
 }
+STATUS_PATTERNS = {status: PatternFill("solid", fgColor=colour) for status, colour in STATUS_FILLS.items()}
 NUMBER_FORMAT = "#,##0.##"
 PERCENT_FORMAT = "0.0%"
 BOLD = Font(bold=True)
@@ -78,6 +79,23 @@ def _objective_label(group):
     return group.objective.title if group.objective else _("Indicators without objective")
 
 
+def _append(sheet, values):
+    """Append a row and return its index (``max_row`` is a scan of every cell: never call it per row)."""
+    sheet.append(values)
+    return sheet._current_row
+
+
+def _style_row(sheet, row_idx, width, font=None, fill=None, alignment=None):
+    for col in range(1, width + 1):
+        cell = sheet.cell(row=row_idx, column=col)
+        if font:
+            cell.font = font
+        if fill:
+            cell.fill = fill
+        if alignment:
+            cell.alignment = alignment
+
+
 def table_columns(table):
     """The header of the performance table: fixed columns, then three per quarter, then the status."""
     fixed = [
@@ -90,85 +108,81 @@ def table_columns(table):
     return fixed, quarters, [_("Status")]
 
 
+def _book():
+    """A streaming workbook (reports/xlsx.py) with the styles of the exports."""
+    book = Book()
+    styles = book.styles
+    styles.add("title", bold=True, size=14)
+    styles.add("header", bold=True, fill="DDE5EE", wrap=True)
+    styles.add("objective", bold=True, fill="EEF2F6")
+    styles.add("italic", italic=True)
+    styles.add("wrap", wrap=True)
+    styles.add("number", number_format=NUMBER_FORMAT)
+    styles.add("percent", number_format=PERCENT_FORMAT)
+    styles.add("datetime", number_format="yyyy-mm-dd hh:mm")
+    styles.add("binary", number_format=f'[=1]"{_("Yes")}";[=0]"{_("No")}";General')
+    for status, colour in STATUS_FILLS.items():
+        styles.add(f"status_{status}", fill=colour)
+        styles.add(f"objective_status_{status}", bold=True, fill=colour)
+    return book
+
+
 def performance_workbook(table, title, user, changes):
-    """An openpyxl ``Workbook``: sheet 1 the table, sheet 2 the change log of the period."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Performance")[:31]
-    sheet.sheet_properties.outlinePr.summaryBelow = False
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-
-    sheet.append([neutralise(title)])
-    sheet["A1"].font = TITLE
-    exported_by = user.get_full_name() or user.get_username()
-    sheet.append([_("Exported on"), timezone.localtime().strftime("%Y-%m-%d %H:%M"), _("by"), neutralise(exported_by)])
-    filters = table.filters.describe()
-    if filters:
-        for label, value in filters:
-            sheet.append([_("Filter"), neutralise(str(label)), neutralise(value)])
-    else:
-        sheet.append([_("Filter"), _("none")])
-    sheet.append([_("Only validated reports count.")])
-    sheet.append([])
-
+    """The workbook (``.save(file)``): sheet 1 the table, grouped by objective; sheet 2 the change log of the period."""
+    book = _book()
     fixed, quarter_cols, end = table_columns(table)
     header = fixed + quarter_cols + end
-    sheet.append(header)
-    header_row = sheet.max_row
-    for cell in sheet[header_row]:
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.alignment = WRAP
-    sheet.freeze_panes = f"C{header_row + 1}"
-    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(header))}{header_row}"
     n_fixed = len(fixed)
     status_col = len(header)
+    filters = table.filters.describe() or [(_("none"), None)]
+    header_row = 3 + len(filters) + 2
+    widths = {col: 11 for col in range(8, status_col)}
+    widths.update({1: 10, 2: 60, 3: 40, 4: 18, 5: 7, 6: 18, 7: 11, status_col: 14})
+    sheet = book.add_sheet(_("Performance"), freeze=f"C{header_row + 1}", widths=widths, landscape=True,
+                           summary_below=False)
 
+    sheet.append([(neutralise(title), "title")])
+    exported_by = user.get_full_name() or user.get_username()
+    sheet.append([_("Exported on"), timezone.localtime().strftime("%Y-%m-%d %H:%M"), _("by"), neutralise(exported_by)])
+    for label, value in filters:
+        if value is None:
+            sheet.append([_("Filter"), label])
+        else:
+            sheet.append([_("Filter"), neutralise(str(label)), neutralise(value)])
+    sheet.append([_("Only validated reports count.")])
+    sheet.append([])
+    sheet.append([(label, "header") for label in header])
+
+    formats = [None] * 7 + ["number", "number", "number", "percent"]
+    formats += ["number", "number", "percent"] * len(table.quarters)
     for group in table.groups:
-        sheet.append([neutralise(str(group.objective.code if group.objective else "")), neutralise(_objective_label(group))]
-                     + [None] * (status_col - 3) + [str(Status(group.status).label)])
-        row_idx = sheet.max_row
-        for cell in sheet[row_idx]:
-            cell.font = BOLD
-            cell.fill = OBJECTIVE_FILL
-        sheet.cell(row=row_idx, column=status_col).fill = PatternFill("solid", fgColor=STATUS_FILLS[group.status])
+        values = [neutralise(str(group.objective.code if group.objective else "")), neutralise(_objective_label(group))]
+        values += [None] * (status_col - 3)
+        values = [(v, "objective") for v in values]
+        values.append((str(Status(group.status).label), f"objective_status_{group.status}"))
+        sheet.append(values)
         for result_group in group.results:
             if result_group.result is not None:
-                sheet.append([neutralise(result_group.result.code), neutralise(result_group.result.title)])
-                sheet.cell(row=sheet.max_row, column=2).font = ITALIC
-                sheet.row_dimensions[sheet.max_row].outline_level = 1
+                sheet.append([neutralise(result_group.result.code), (neutralise(result_group.result.title), "italic")],
+                             outline_level=1)
             for row in result_group.rows:
-                _append_row(sheet, row, n_fixed, status_col)
+                _append_row(sheet, row, formats, n_fixed)
                 for sub in row.breakdowns:
-                    values = [None, neutralise("  " + sub.label)] + [None] * 7 + [_number(sub.total), None]
+                    values = [None, (neutralise("  " + sub.label), "italic")] + [None] * 7
+                    values += [(_number(sub.total), "number"), None]
                     for value in sub.values:
-                        values += [None, _number(value), None]
-                    sheet.append(values)
-                    sub_idx = sheet.max_row
-                    sheet.row_dimensions[sub_idx].outline_level = 2
-                    sheet.cell(row=sub_idx, column=2).font = ITALIC
-                    for col in range(8, status_col):
-                        sheet.cell(row=sub_idx, column=col).number_format = NUMBER_FORMAT
+                        values += [None, (_number(value), "number"), None]
+                    sheet.append(values, outline_level=2)
 
-    widths = {1: 10, 2: 60, 3: 40, 4: 18, 5: 7, 6: 18, 7: 11}
-    for col in range(1, status_col + 1):
-        sheet.column_dimensions[get_column_letter(col)].width = widths.get(col, 11)
-    sheet.column_dimensions[get_column_letter(status_col)].width = 14
-
-    _changes_sheet(workbook, changes)
-    return workbook
+    _changes_sheet(book, changes)
+    return book
 
 
-def _append_row(sheet, row, n_fixed, status_col):
+def _append_row(sheet, row, formats, n_fixed):
     ind = row.indicator
-    binary = ind.is_binary
     values = [
         neutralise(ind.code),
-        neutralise(ind.text),
+        (neutralise(ind.text), "wrap"),
         neutralise(str(row.activity) if row.activity else ""),
         neutralise(", ".join(a.acronym for a in row.actors)),
         neutralise(row.unit_label),
@@ -181,20 +195,13 @@ def _append_row(sheet, row, n_fixed, status_col):
     ]
     for cell in row.cells:
         values += [_number(cell.target), _number(cell.achieved), _fraction(cell.percent)]
-    values.append(str(row.status_label))
-    sheet.append(values)
-    idx = sheet.max_row
-    sheet.row_dimensions[idx].outline_level = 1
-    cells = sheet[idx]
-    cells[1].alignment = WRAP
-    for col in range(7, status_col - 1):  # 0-based: baseline .. last quarter's % met
-        # every third quarter column (and the plan's 11th column) is a percentage
-        is_percent = col == 10 or (col >= n_fixed and (col - n_fixed) % 3 == 2)
-        cells[col].number_format = PERCENT_FORMAT if is_percent else NUMBER_FORMAT
-    if binary:
-        for col in (9,) + tuple(n_fixed + 3 * i + 1 for i in range(len(row.cells))):
-            cells[col].number_format = f'[=1]"{_("Yes")}";[=0]"{_("No")}";General'
-    cells[status_col - 1].fill = PatternFill("solid", fgColor=STATUS_FILLS[row.status])
+    binary = ind.is_binary
+    for col in range(7, len(values)):
+        if values[col] is not None:
+            is_achieved = col == 9 or (col >= n_fixed and (col - n_fixed) % 3 == 1)
+            values[col] = (values[col], "binary" if binary and is_achieved else formats[col])
+    values.append((str(row.status_label), f"status_{row.status}"))
+    sheet.append(values, outline_level=1)
 
 
 def changes_for(indicator_ids, quarters):
@@ -206,29 +213,28 @@ def changes_for(indicator_ids, quarters):
     )
 
 
-def _changes_sheet(workbook, changes):
-    sheet = workbook.create_sheet(_("Change log")[:31])
-    sheet.append([_("Date"), _("User"), _("Change"), _("Indicator code"), _("Indicator"), _("Quarter"),
-                  _("Organisation"), _("Value"), _("State"), _("Reason")])
-    for cell in sheet[1]:
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-    sheet.freeze_panes = "A2"
+def _changes_sheet(book, changes):
+    sheet = book.add_sheet(_("Change log"), freeze="A2",
+                           widths=dict(enumerate((17, 14, 10, 10, 60, 10, 14, 10, 11, 30), 1)))
+    sheet.append([(label, "header") for label in (
+        _("Date"), _("User"), _("Change"), _("Indicator code"), _("Indicator"), _("Quarter"), _("Organisation"),
+        _("Value"), _("State"), _("Reason"))])
     kinds = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
     states = dict(ProgressReport.State.choices)
     count = 0
-    for when, username, kind, code, text, year, number, org, value, state, reason in changes:
-        sheet.append(neutralise_row([
-            timezone.localtime(when).replace(tzinfo=None) if timezone.is_aware(when) else when,
-            username or "", str(kinds.get(kind, kind)), code or "", text or "",
-            f"{year}-Q{number}" if year else "", org or "", _number(value), str(states.get(state, state)), reason or "",
+    kinds = {key: str(label) for key, label in kinds.items()}
+    states = {key: str(label) for key, label in states.items()}
+    tz = timezone.get_current_timezone()
+    for when, username, kind, code, text, year, number, org, value, state, reason in changes.iterator(chunk_size=5000):
+        if when.tzinfo is not None:
+            when = when.astimezone(tz)
+        sheet.append([(when, "datetime")] + neutralise_row([
+            username or "", kinds.get(kind, kind), code or "", text or "",
+            f"{year}-Q{number}" if year else "", org or "", _number(value), states.get(state, state), reason or "",
         ]))
-        sheet.cell(row=sheet.max_row, column=1).number_format = "yyyy-mm-dd hh:mm"
         count += 1
     if not count:
         sheet.append([_("No change in the period.")])
-    for col, width in zip("ABCDEFGHIJ", (17, 14, 10, 10, 60, 10, 14, 10, 11, 30)):
-        sheet.column_dimensions[col].width = width
 
 
 def csv_rows(table, hxl=False):
@@ -243,7 +249,7 @@ def csv_rows(table, hxl=False):
             for row in result_group.rows:
                 ind = row.indicator
                 base = [
-                    ind.workplan.title, objective, result,
+                    row.workplan_title, objective, result,
                     row.activity.code if row.activity else "", row.activity.title if row.activity else "",
                     ind.code, ind.text, row.unit_label, "; ".join(a.acronym for a in row.actors),
                 ]
@@ -263,5 +269,59 @@ def write_csv(response, table, hxl=False):
     return response
 
 
-def today_stamp():
-    return datetime.date.today().isoformat()
+def summary_workbook(summary, user):
+    """The quarterly summary as a workbook: key figures and the table by objective; narratives on sheet 2."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Summary")[:31]
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.append([neutralise(_("Quarterly protection-risk summary") + f" · {summary.workplan.title}")])
+    sheet["A1"].font = TITLE
+    sheet.append([_("Quarter"), str(summary.quarter.label)])
+    sheet.append([_("Exported on"), timezone.localtime().strftime("%Y-%m-%d %H:%M"), _("by"),
+                  neutralise(user.get_full_name() or user.get_username())])
+    sheet.append([_("Only validated reports count.")])
+    sheet.append([])
+    sheet.cell(row=_append(sheet, [_("Key figures")]), column=1).font = BOLD
+    sheet.append([_("Activities scheduled in the quarter"), summary.scheduled])
+    sheet.append([_("Activities reported in the quarter"), summary.reported])
+    sheet.append([_("Reports validated for the quarter"), summary.validated_reports])
+    sheet.append([_("Reports awaiting validation"), summary.awaiting])
+    for status, count in summary.status_counts.items():
+        sheet.append([_("Indicators: %(status)s") % {"status": Status(status).label}, count])
+    sheet.append([])
+    header_row = _append(sheet, [_("Code"), _("Indicator"), _("Responsible"), _("This quarter"), _("Achieved to date"),
+                                 _("Target"), _("% met"), _("Status")])
+    _style_row(sheet, header_row, 8, BOLD, HEADER_FILL)
+    sheet.freeze_panes = f"A{header_row + 1}"
+    for group, rows in summary.groups:
+        obj_idx = _append(sheet, [neutralise(group.objective.code if group.objective else ""),
+                                  neutralise(_objective_label(group)), None, None, None, None, None,
+                                  str(Status(group.status).label)])
+        _style_row(sheet, obj_idx, 8, BOLD, OBJECTIVE_FILL)
+        for item in rows:
+            row = item.row
+            idx = _append(sheet, [
+                neutralise(row.indicator.code), neutralise(row.indicator.text),
+                neutralise(", ".join(a.acronym for a in row.actors)), _number(item.quarter_value),
+                _number(row.achieved), _number(row.target), _fraction(row.percent), str(row.status_label),
+            ])
+            sheet.row_dimensions[idx].outline_level = 1
+            for col in (4, 5, 6):
+                sheet.cell(row=idx, column=col).number_format = NUMBER_FORMAT
+            sheet.cell(row=idx, column=7).number_format = PERCENT_FORMAT
+            sheet.cell(row=idx, column=8).fill = STATUS_PATTERNS[row.status]
+            sheet.cell(row=idx, column=2).alignment = WRAP
+    for col, width in zip("ABCDEFGH", (10, 70, 18, 12, 14, 10, 9, 12)):
+        sheet.column_dimensions[col].width = width
+
+    notes = workbook.create_sheet(_("Narratives")[:31])
+    notes.append([_("Indicator code"), _("Indicator"), _("Organisation"), _("Value"), _("Narrative")])
+    _style_row(notes, 1, 5, BOLD)
+    for report in summary.narratives:
+        notes.append(neutralise_row([report.indicator.code, report.indicator.text, report.organisation.acronym,
+                                     _number(report.value), report.narrative]))
+    for col, width in zip("ABCDE", (10, 50, 14, 10, 80)):
+        notes.column_dimensions[col].width = width
+    return workbook

@@ -14,4 +14,7 @@ urlpatterns = [
     path("reports/<slug:slug>/performance/", views.performance, name="performance"),
     path("reports/<slug:slug>/performance.xlsx", views.performance_xlsx, name="performance_xlsx"),
     path("reports/<slug:slug>/performance.csv", views.performance_csv, name="performance_csv"),
+    path("reports/<slug:slug>/dashboard/", views.dashboard, name="dashboard"),
+    path("reports/<slug:slug>/quarter/", views.quarter_summary_page, name="quarter_summary"),
+    path("reports/<slug:slug>/quarter.xlsx", views.quarter_summary_xlsx, name="quarter_summary_xlsx"),
 ]

@@ -4,20 +4,23 @@ Function views: check (the workplan exists → 404; the saved view is the user's
 """
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from workplans.models import Workplan
+from workplans.models import Quarter, Workplan
 
-from .exports import changes_for, performance_workbook, write_csv
+from .dashboard import workplan_dashboard
+from .exports import changes_for, performance_workbook, summary_workbook, write_csv
 from .forms import ReportFilterForm, SavedViewForm
 from .models import SavedView
 from .performance import ReportFilters, indicators_for, performance_table
+from .quarterly import default_quarter, plan_quarters, quarter_summary
 
+ROWS_PER_PAGE = 100  # indicators per page of the performance table (the exports hold them all)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -61,13 +64,18 @@ def performance(request, slug=None):
     workplan, workplans = _scope(slug)
     form, filters = _filters(request)
     table = performance_table(workplans, filters)
-    query = request.GET.urlencode()
+    page, groups = table.paginate(request.GET.get("page"), ROWS_PER_PAGE)
+    params = request.GET.copy()
+    params.pop("page", None)
+    query = params.urlencode()
     return render(
         request,
         "reports/performance.html",
         {
             "workplan": workplan,
             "table": table,
+            "page": page,
+            "groups": groups,
             "form": form,
             "query": query,
             "title": _title(workplan),
@@ -129,3 +137,45 @@ def saved_view_delete(request, pk):
     view.delete()
     messages.success(request, _("View “%(name)s” deleted.") % {"name": view.name})
     return redirect("reports:saved_views")
+
+
+@require_GET
+def dashboard(request, slug):
+    workplan, _workplans = _scope(slug)
+    return render(request, "reports/dashboard.html", {"workplan": workplan, "dash": workplan_dashboard(workplan)})
+
+
+def _summary(request, slug):
+    workplan, _workplans = _scope(slug)
+    quarters = plan_quarters(workplan)
+    code = request.GET.get("quarter")
+    quarter = default_quarter(quarters)
+    if code:
+        wanted = Quarter.parse_code(code)
+        match = [q for q in quarters if (q.year, q.number) == wanted]
+        if match:
+            quarter = match[0]
+        else:
+            messages.error(request, _("“%(code)s” is not a quarter of this workplan; the last completed quarter is shown.")
+                           % {"code": code})
+    if quarter is None:
+        return workplan, None
+    return workplan, quarter_summary(workplan, quarter, quarters)
+
+
+@require_GET
+def quarter_summary_page(request, slug):
+    workplan, summary = _summary(request, slug)
+    return render(request, "reports/quarter_summary.html", {"workplan": workplan, "summary": summary})
+
+
+@require_GET
+def quarter_summary_xlsx(request, slug):
+    workplan, summary = _summary(request, slug)
+    if summary is None:
+        raise Http404(_("This workplan has no dates, hence no quarter."))
+    response = HttpResponse(content_type=XLSX)
+    filename = f"{slugify(workplan.slug)}-{summary.quarter.code}-summary.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    summary_workbook(summary, request.user).save(response)
+    return response

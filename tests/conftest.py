@@ -197,3 +197,9 @@ def axes_on(settings, db):
     settings.AXES_ENABLED = True
     AccessAttempt.objects.all().delete()
     return settings
+
+# --- importer ----------------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def _imports_in_tmp(settings, tmp_path):
+    """Uploaded workplan files go to a temporary private folder."""
+    settings.IMPORT_ROOT = tmp_path / "imports"

@@ -141,3 +141,14 @@ def test_overdue_include_query_count_is_constant(meetings, hcr, django_assert_ma
             "meetings/_overdue_action_points.html",
             {"overdue_action_points": ActionPoint.objects.overdue(TODAY).for_list(), "today": TODAY},
         )
+
+
+def test_update_refuses_to_overwrite_a_change_made_meanwhile(client_for, users, meetings):
+    url = reverse("meetings:action_point_update", args=[meetings.share.pk])
+    seen = meetings.share.updated_at.isoformat()
+    client = client_for(users.coordinator)
+    assert client.post(url, {"status": "open", "follow_up": "Premier", "seen": seen}).status_code == 302
+    response = client.post(url, {"status": "dropped", "follow_up": "Second", "seen": seen}, follow=True)
+    meetings.share.refresh_from_db()
+    assert (meetings.share.status, meetings.share.follow_up) == ("open", "Premier")
+    assert "recharg" in response.content.decode()  # the French message asks to reload the page

@@ -208,3 +208,31 @@ def test_nav_and_list_link_to_every_meetings_page(client_for, users, meetings):
         assert f'href="{reverse("meetings:" + name)}"' in body
     assert reverse("meetings:create") not in body  # members do not record meetings
     assert reverse("meetings:create") in client_for(users.coordinator).get(reverse("meetings:list")).content.decode()
+
+
+def test_edit_cannot_touch_another_meetings_rows(client_for, users, meetings):
+    other_item = meetings.june.agenda_items.get()
+    data = _minutes_post(meetings.may.cluster, date="2017-05-03", **_management("agenda", 1, 1), **_management("actions", 0))
+    for key in [k for k in data if k.startswith(("agenda-1", "actions-"))]:
+        del data[key]
+    data.update({"agenda-0-id": str(other_item.pk), "agenda-0-meeting": str(meetings.may.pk), "agenda-0-title": "Piraté"})
+    response = client_for(users.coordinator).post(reverse("meetings:edit", args=[meetings.may.pk]), data)
+    assert response.status_code == 400
+    other_item.refresh_from_db()
+    assert other_item.title.startswith("1. Validation") and other_item.meeting == meetings.june
+
+
+def test_action_point_linked_to_a_workplan_activity(client_for, users, cluster, plan):
+    activity = plan.activities[0]
+    data = _minutes_post(cluster, **{"actions-0-activity": str(activity.pk)})
+    assert client_for(users.coordinator).post(reverse("meetings:create"), data).status_code == 302
+    point = ActionPoint.objects.get(order=0)
+    assert point.activity == activity
+    body = client_for(users.member).get(reverse("meetings:detail", args=[point.meeting_id])).content.decode()
+    assert activity.get_absolute_url() in body
+
+
+def test_unknown_activity_is_refused(client_for, users, cluster):
+    data = _minutes_post(cluster, **{"actions-0-activity": "999999"})
+    response = client_for(users.coordinator).post(reverse("meetings:create"), data)
+    assert response.status_code == 400 and not Meeting.objects.exists()

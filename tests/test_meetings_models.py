@@ -48,9 +48,23 @@ def test_a_point_closed_at_the_next_meeting_stays_on_its_follow_up(meetings):
         "done", "Partagé le 5 juin", meetings.june,
     )
     assert list(meetings.june.follow_up_points()) == [meetings.share, meetings.tdr]
-    # Reviewed at a later meeting of the same body: gone from the follow-up of another one.
+    # At the next meeting, the point closed in June is gone; the one still open is carried over.
     later = Meeting.objects.create(cluster=meetings.june.cluster, date=datetime.date(2017, 7, 5))
-    assert list(later.follow_up_points()) == []
+    assert list(later.follow_up_points()) == [meetings.tdr]
+
+
+def test_points_still_open_from_older_meetings_are_carried_over(meetings, hcr):
+    july = Meeting.objects.create(cluster=meetings.june.cluster, date=datetime.date(2017, 7, 5))
+    june_point = ActionPoint.objects.create(meeting=meetings.june, what="Transmettre à OCHA")
+    ActionPoint.objects.create(meeting=july, what="Point de juillet")  # this meeting's own: not a follow-up
+    assert list(july.follow_up_points()) == [meetings.share, meetings.tdr, june_point]
+    assert july.previous() == meetings.june
+
+
+def test_follow_up_is_empty_for_the_first_meeting_and_ignores_other_bodies(meetings, cluster):
+    scvbg = SubCluster.objects.get(code="SCVBG")
+    first = Meeting.objects.create(cluster=cluster, subcluster=scvbg, date=datetime.date(2017, 8, 1))
+    assert list(first.follow_up_points()) == []
 
 
 def test_overdue_points_are_open_with_a_past_deadline(meetings):

@@ -163,3 +163,11 @@ def test_export_query_count_is_constant(report_plan, users, client_for, django_a
         assert client.get(reverse("reports:performance_xlsx", args=[plan.workplan.slug]), {"breakdowns": "on"}).status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get(reverse("reports:performance_csv", args=[plan.workplan.slug])).status_code == 200
+
+
+def test_xlsx_text_is_escaped_and_cleaned(report_plan, users, client_for):
+    indicator = report_plan.indicators.b
+    indicator.text = 'Comités <actifs> & "formés"\x0b à Gao'
+    indicator.save()
+    _header, rows = rows_by_code(xlsx(client_for(users.member), report_plan.plan.workplan.slug).worksheets[0])
+    assert rows["B"]["Indicator"] == 'Comités <actifs> & "formés" à Gao'

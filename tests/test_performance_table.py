@@ -139,6 +139,7 @@ def test_bad_filter_is_reported_and_ignored(report_plan, users, client_for):
 def test_across_workplans(report_plan, users, client_for):
     response = client_for(users.member).get(reverse("reports:performance_all"), {"actor": "HCR"})
     assert {r.indicator.code for r in response.context["table"].rows} == {"A", "B", "E"}
+    assert "<small>Plan test</small> · 1 Objectif un" in response.content.decode()
 
 
 def test_unknown_workplan_is_404(users, client_for, db):
@@ -167,7 +168,7 @@ def test_query_count_is_constant(report_plan, users, client_for, django_assert_m
     _add_indicators(report_plan, extra)
     client = client_for(users.member)
     url = reverse("reports:performance", args=[report_plan.plan.workplan.slug])
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(18):
         response = client.get(url, {"breakdowns": "on"})
     assert len(response.context["table"].rows) == 5 + extra
 
@@ -181,3 +182,24 @@ def test_page_weight(report_plan, users, client_for):
     html = client_for(users.member).get(url).content
     assets = b"".join(open(finders.find(p), "rb").read() for p in ("css/app.css", "css/reports.css"))
     assert len(gzip.compress(html + assets)) < 200 * 1024
+
+
+def test_page_is_paginated_keeping_filters_and_groups(report_plan, users, client_for, monkeypatch):
+    from reports import views
+
+    monkeypatch.setattr(views, "ROWS_PER_PAGE", 2)
+    url = reverse("reports:performance", args=[report_plan.plan.workplan.slug])
+    client = client_for(users.member)
+    first = client.get(url, {"year": "2020"})
+    assert [r.indicator.code for g in first.context["groups"] for r in g.rows] == ["C", "D"]
+    assert "?year=2020&amp;page=2" in first.content.decode()
+    last = client.get(url, {"year": "2020", "page": "3"})
+    assert [r.indicator.code for g in last.context["groups"] for r in g.rows] == ["E"]
+    assert last.context["groups"][0].results[0].result == report_plan.plan.result
+    assert len(last.context["table"].rows) == 5  # the figures are computed over every row
+
+
+def test_group_rows_span_the_whole_table(report_plan, users, client_for):
+    html = client_for(users.member).get(reverse("reports:performance", args=[report_plan.plan.workplan.slug])).content.decode()
+    assert '<th colspan="21" scope="rowgroup">' in html  # objective: 6 + 3 + 4 × 3 columns, then its status
+    assert '<th colspan="22" scope="rowgroup">' in html  # result: the whole width

@@ -210,3 +210,19 @@ def test_s3_storage_is_built_from_the_url(monkeypatch):
     assert isinstance(storage, S3Storage)
     assert (storage.bucket_name, storage.location, storage.endpoint_url) == ("cp-files", "media", "http://127.0.0.1:9000")
     assert storage.file_overwrite is False
+
+
+def test_evidence_storage_is_private_on_disk_and_in_the_bucket(settings, monkeypatch):
+    """Evidence: PRIVATE_MEDIA_ROOT by default; with an s3:// STORAGE_URL, the bucket's private prefix."""
+    from indicators.storage import PrivateStorage, private_storage
+    from storages.backends.s3 import S3Storage
+
+    settings.STORAGE_URL = ""
+    assert isinstance(private_storage(), PrivateStorage)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test-key")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test-secret")
+    settings.STORAGE_URL = "s3://cp-files/prod"
+    storage = private_storage()
+    assert isinstance(storage, S3Storage)
+    assert (storage.bucket_name, storage.location) == ("cp-files", "prod/private/evidence")
+    assert storage.default_acl is None and storage.querystring_auth is True

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
 
 from indicators.models import Indicator
 
@@ -17,6 +18,7 @@ from .models import (
     SubClusterAlias,
     Workplan,
 )
+from .resources import ActorResource
 
 
 class SubClusterInline(admin.TabularInline):
@@ -53,7 +55,8 @@ class ActorAliasInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(admin.ModelAdmin):
+class ActorAdmin(ImportExportModelAdmin):
+    resource_classes = [ActorResource]
     list_display = ["acronym", "name", "kind", "subcluster"]
     list_filter = ["kind", "subcluster"]
     search_fields = ["acronym", "name", "aliases__name"]

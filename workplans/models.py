@@ -1,8 +1,10 @@
 """The workplan tree: clusters, actors, workplans, objectives, results, activities, quarters."""
 
 import datetime
+import os
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -463,3 +465,56 @@ class ActivityActor(models.Model):
 
     def __str__(self):
         return f"{self.actor} ({self.get_role_display()})"
+
+
+class PrivateImportStorage(FileSystemStorage):
+    """Uploaded workplan files: kept out of MEDIA_ROOT and static files, never served by URL."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+
+    @property
+    def base_location(self):
+        return str(settings.IMPORT_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None
+
+    def url(self, name):
+        raise ValueError("Import files are private.")
+
+    def deconstruct(self):
+        return ("workplans.models.PrivateImportStorage", (), {})
+
+
+class ImportSession(models.Model):
+    """An uploaded workplan file waiting for its preview to be confirmed."""
+
+    file = models.FileField(_("file"), upload_to="workplan-imports/%Y/%m/", storage=PrivateImportStorage())
+    original_name = models.CharField(_("file name"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=100)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("uploaded by")
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    committed_at = models.DateTimeField(_("saved at"), null=True, blank=True)
+    workplan = models.ForeignKey(
+        Workplan, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_sessions", verbose_name=_("workplan")
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import session")
+        verbose_name_plural = _("import sessions")
+
+    def __str__(self):
+        return self.original_name
+
+    def read(self):
+        with self.file.open("rb") as handle:
+            return handle.read()

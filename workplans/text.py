@@ -8,7 +8,10 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 def fold(text):
     """Lower-case ``text`` and drop accents, keeping spaces and punctuation."""
-    text = unicodedata.normalize("NFKD", str(text or ""))
+    text = str(text or "")
+    if text.isascii():
+        return text.lower()
+    text = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
 
 

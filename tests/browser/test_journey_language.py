@@ -4,7 +4,7 @@ import pytest
 
 from tests.conftest import PASSWORD
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_switch_to_english_and_back(page, login, users, plan):

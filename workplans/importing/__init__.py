@@ -4,6 +4,8 @@
 translated message. Saving is ``workplans.services.workplan_import_commit``.
 """
 
+from django.utils.translation import gettext as _
+
 from .errors import ImportWarning, WorkplanImportError
 from .layout import parse_sheets
 from .readers import read_file
@@ -23,6 +25,6 @@ def parse_file(data, name=""):
     except WorkplanImportError:
         raise
     except RecursionError:
-        raise WorkplanImportError("The file is too deeply nested to be read.")
+        raise WorkplanImportError(_("The file is too deeply nested to be read."))
     plan.file_kind = kind
     return plan

@@ -6,6 +6,7 @@ sheet to the next. Rows spanning the table are objectives or axes; a leading "1.
 expected result; a blank cell continues the value above.
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -18,13 +19,17 @@ from .tree import ParsedActivity, ParsedActor, ParsedIndicator, ParsedObjective,
 
 MAIN_FIELDS = {
     "objective", "result", "activity", "indicator", "lead", "other", "mov", "period", "level", "resources",
-    "kind", "target", "baseline", "unit", "code", "quarters", "place", "status",
+    "kind", "target", "baseline", "unit", "code", "quarters", "place", "status", "period_text", "months",
 }
 _FOOTNOTE = "¹²³⁴⁵⁶⁷⁸⁹*†"
+DASHES = ("-", "–", "—")
 
 
+@functools.lru_cache(maxsize=4096)
 def header_field(text):
-    """The field a header cell names, or ``None``."""
+    """The field a header cell names, or ``None`` (headers are short: long texts are data)."""
+    if not text or len(text) > 90:
+        return None
     f = fold(text).strip().strip(_FOOTNOTE).strip()
     f = re.sub(r"\s+", " ", f.replace("’", "'"))
     if not f:
@@ -49,12 +54,15 @@ def header_field(text):
         ("unit", ("unite", "unit")),
         ("code", ("code", "n°", "no", "ref", "ref.", "numero")),
         ("quarters", ("trimestres", "quarters", "trimestres (codes)", "quarters (codes)")),
+        ("months", ("mois", "months", "mois (codes)", "months (codes)")),
         ("status", ("statut", "status", "etat")),
         ("place", ("lieu", "place", "location", "localisation", "zone")),
     ]
     for name, words in rules:
         if f in words:
             return name
+    if f.startswith(("periode telle", "period as written", "periode (texte)", "period (text)")):
+        return "period_text"
     if "verification" in f:
         return "mov"
     if f.startswith("indicat"):
@@ -87,6 +95,8 @@ def _is_sub(name):
 
 
 def is_header_row(row):
+    if sum(1 for c in row if c.value and len(c.value) <= 90) < 2:
+        return False
     names = [header_field(c.value) for c in row if c.value]
     main = {n for n in names if _is_main(n)}
     return len(main) >= 2 and bool(main & {"activity", "indicator"}) and len(main) * 2 >= len(names)
@@ -105,10 +115,11 @@ class Layout:
     unknown: list = field(default_factory=list)
 
     def first(self, name):
-        for index, column in sorted(self.columns.items()):
-            if column == name:
-                return index
-        return None
+        if not hasattr(self, "_first"):
+            self._first = {}
+            for index, column in sorted(self.columns.items()):
+                self._first.setdefault(column, index)
+        return self._first.get(name)
 
     def indexes(self, prefix):
         return [i for i, c in sorted(self.columns.items()) if c.startswith(prefix)]
@@ -147,21 +158,12 @@ def build_layout(header_rows):
             if chosen is None or _is_sub(name):
                 chosen, label = name, cell.value
         if chosen:
-            if chosen.startswith("year:") and any(
-                (header_field(r[index].value) or "").startswith(("month:", "quarter:"))
-                for r in header_rows if index < len(r) and r[index].value
-            ):
-                pass
             layout.columns[index] = chosen
             layout.labels[index] = label or chosen
             if index in years_by_column:
                 layout.month_years[index] = years_by_column[index]
         elif label:
             layout.unknown.append(label)
-    # month/quarter columns: year from the year header above them
-    for index, name in list(layout.columns.items()):
-        if name.startswith("year:") and index in layout.month_years:
-            pass
     return layout
 
 
@@ -178,7 +180,7 @@ def classify(text):
     m = re.match(r"^(?:objectif (?:general|global|strategique)|(?:general|overall|strategic) objective|goal)\s*[:.\-–]?\s*(.*)$", f, re.S)
     if m:
         return "general", "OG", _tail(raw, m.start(1)) or raw
-    m = re.match(r"^(?:objectif|objective|os|so)\s*(?:specifique\s*|specific\s*)?(?:n°\s*)?(\d+)?\s*[:.\-–]?\s*(.*)$", f, re.S)
+    m = re.match(r"^(?:objectif|objective|os|so)\b\s*(?:specifique\s*|specific\s*)?(?:n°\s*)?(\d+(?:\.\d+)*)?\s*[:.\-–]?\s*(.*)$", f, re.S)
     if m:
         return "objective", m.group(1) or "", _tail(raw, m.start(2)) or raw
     m = re.match(r"^(?:(?:resultat|result|er|ra)\s*(?:attendu\s*)?)?(\d+\.\d+)\.?\s*[:.\-–]?\s*(.*)$", f, re.S)
@@ -447,14 +449,13 @@ class Parser:
                     activity.indicators.append(indicator)
             else:
                 owner.indicators.extend(indicators)
-                self.warn(
-                    sheet, number, indicator_col,
-                    _("%(a)d activities and %(i)d indicators in one row cannot be paired: the indicators are "
-                      "attached to the %(level)s.") % {
-                        "a": len(activities), "i": len(indicators),
-                        "level": _("expected result") if self.result else _("objective")},
-                    layout,
-                )
+                if self.result:
+                    message = _("%(a)d activities and %(i)d indicators in one row cannot be paired: the indicators "
+                                "are attached to the expected result.")
+                else:
+                    message = _("%(a)d activities and %(i)d indicators in one row cannot be paired: the indicators "
+                                "are attached to the objective.")
+                self.warn(sheet, number, indicator_col, message % {"a": len(activities), "i": len(indicators)}, layout)
         if activities:
             self.fill_activities(sheet, layout, row, number, activities)
 
@@ -465,7 +466,7 @@ class Parser:
         for name in ("mov", "kind", "target", "baseline", "unit"):
             index = layout.first(name)
             cell = self.cell(row, index)
-            extra[name] = (index, raw_lines(cell) if name != "mov" else lines(cell), cell)
+            extra[name] = (index, raw_lines(cell), cell)
         for k, text in enumerate(texts):
             kind, target, doubt = v.indicator_kind(text)
             indicator = ParsedIndicator(text=text, kind=kind, target=target, ref=self.ref(sheet, number, column))
@@ -477,7 +478,7 @@ class Parser:
                 if not items:
                     continue
                 item = items[k] if len(items) == len(texts) else (items[0] if len(items) == 1 else None)
-                if item is None or item in ("-", "–"):
+                if item is None or item in DASHES:
                     continue
                 if name == "kind":
                     parsed = v.parse_kind(item)
@@ -493,15 +494,17 @@ class Parser:
                 else:
                     indicator.unit = item[:60]
             index, items, cell = extra["mov"]
+            items = [item for item in items if item not in DASHES] if len(items) != len(texts) else items
             if items:
                 if len(items) == len(texts):
-                    indicator.means_of_verification = items[k]
+                    indicator.means_of_verification = "" if items[k] in DASHES else items[k]
                 elif len(items) == 1:
                     indicator.means_of_verification = items[0]
                 else:
-                    indicator.means_of_verification = "\n".join(items)
+                    indicator.means_of_verification = " ; ".join(items)
             result.append(indicator)
         index, items, cell = extra["mov"]
+        items = [item for item in items if item not in DASHES]
         if texts and items and len(items) not in (1, len(texts)):
             self.warn(sheet, number, index, _("%(m)d means of verification for %(i)d indicators: each indicator keeps them all.")
                       % {"m": len(items), "i": len(texts)}, layout)
@@ -584,6 +587,11 @@ class Parser:
                     for line in chunk:
                         self.add_period(sheet, layout, number, index, activities[k], line, self.plan_year())
                     written[k].append(" / ".join(chunk))
+        # the period as written, kept as text (our own export)
+        text = self.cell(row, layout.first("period_text"))
+        if text and text.strip() != "-":
+            for k in range(n):
+                written[k].append(text)
         # clean quarter codes
         index = layout.first("quarters")
         text = self.cell(row, index)
@@ -600,6 +608,23 @@ class Parser:
                 for activity in activities:
                     if pair not in activity.quarters:
                         activity.quarters.append(pair)
+        # clean month codes (our own export): 2019-03
+        index = layout.first("months")
+        text = self.cell(row, index)
+        if text:
+            for token in re.split(r"[\s,;]+", text):
+                match = re.fullmatch(r"((?:19|20)\d\d)-(0?[1-9]|1[0-2])", token)
+                if not match:
+                    if token:
+                        self.warn(sheet, number, index, _("“%(value)s” is not a month like 2019-03.") % {"value": token[:20]}, layout)
+                    continue
+                year, month = int(match.group(1)), int(match.group(2))
+                for activity in activities:
+                    code = f"{year}-{month:02d}"
+                    if code not in activity.months:
+                        activity.months.append(code)
+                    if (year, v.quarter_of_month(month)) not in activity.quarters:
+                        activity.quarters.append((year, v.quarter_of_month(month)))
         # year columns holding quarter ranges
         for index in layout.indexes("year:"):
             text = self.cell(row, index)

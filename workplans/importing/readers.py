@@ -8,6 +8,7 @@ refused within seconds, with bounded memory.
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 
@@ -51,6 +52,8 @@ def clean(value):
     if hasattr(value, "strftime"):
         value = value.strftime("%Y-%m-%d")
     text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ").strip()
+    if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
+        text = text[1:]  # a cell neutralised against formula injection by an export
     if len(text) > limit("MAX_CELL_CHARS"):
         text = text[: limit("MAX_CELL_CHARS")]
     return text or None
@@ -103,6 +106,25 @@ def _zip_names(data):
     return {info.filename for info in infos}
 
 
+def _sheet_title_finder(data):
+    """``xl/worksheets/sheet1.xml`` → the sheet's name, for messages (the path when unknown)."""
+
+    def title_of(path):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+                rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+            target = path.split("xl/", 1)[-1]
+            rel = re.search(r'Id="([^"]+)"[^>]*Target="/?(?:xl/)?' + re.escape(target) + '"', rels) or re.search(
+                r'Target="/?(?:xl/)?' + re.escape(target) + r'"[^>]*Id="([^"]+)"', rels)
+            name = re.search(r'<(?:\w+:)?sheet [^>]*name="([^"]+)"[^>]*r:id="' + re.escape(rel.group(1)) + '"', workbook)
+            return name.group(1)
+        except Exception:
+            return path
+
+    return title_of
+
+
 def _too_many_rows(sheet_title):
     return WorkplanImportError(
         _("The sheet has more than %(max)s rows: split the plan or remove the empty rows.") % {"max": limit("MAX_ROWS")},
@@ -110,8 +132,40 @@ def _too_many_rows(sheet_title):
     )
 
 
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def _count_rows(data, title_of):
+    """Count the rows of every worksheet by streaming its XML, before openpyxl parses anything.
+
+    openpyxl reads a whole sheet to size it when its ``<dimension>`` is missing; a million-row
+    sheet would take a minute. Streaming the XML and counting row tags stops at the cap.
+    """
+    max_rows = limit("MAX_ROWS")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                continue
+            count, tail = 0, b""
+            with archive.open(info) as stream:
+                while chunk := stream.read(1 << 20):
+                    block = tail + chunk
+                    count += len(_ROW_TAG.findall(block))
+                    tail = block[-16:]
+                    count -= len(_ROW_TAG.findall(tail))
+                    if count > max_rows * 2:
+                        raise _too_many_rows(title_of(info.filename))
+
+
 def read_xlsx(data):
     import openpyxl
+
+    try:
+        _count_rows(data, _sheet_title_finder(data))
+    except WorkplanImportError:
+        raise
+    except Exception:
+        raise WorkplanImportError(_("This file is not a valid workbook or document: it may be truncated or damaged."))
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -120,30 +174,24 @@ def read_xlsx(data):
     except Exception:
         raise WorkplanImportError(_("This file is not a valid workbook or document: it may be truncated or damaged."))
     sheets = []
+    shading = {}  # style id → shaded (solid fill that is not white)
     max_rows, max_cols = limit("MAX_ROWS"), limit("MAX_COLUMNS")
     try:
         for worksheet in workbook.worksheets:
             if not hasattr(worksheet, "iter_rows"):
                 continue
-            try:
-                declared = worksheet.max_row or 0
-            except Exception:
-                declared = 0
+            declared = getattr(worksheet, "_max_row", None) or 0
             if declared > max_rows * 5:
                 raise _too_many_rows(worksheet.title)
-            fills = getattr(workbook, "_fills", None)
             sheet = Sheet(title=worksheet.title)
             blank_run = 0
-            for number, raw in enumerate(worksheet.iter_rows(max_col=max_cols), start=1):
+            for number, raw in enumerate(worksheet.iter_rows(), start=1):
                 row = []
                 empty = True
-                for cell in raw:
+                for cell in raw[:max_cols]:
                     value = clean(getattr(cell, "value", None))
-                    shaded = False
-                    style = getattr(cell, "_style", None)
-                    if style is not None and style.fillId > 1 and fills is not None:
-                        fill = fills[style.fillId]
-                        shaded = fill.fill_type == "solid" and (fill.fgColor.rgb or "") not in ("00FFFFFF", "FFFFFFFF")
+                    style_id = getattr(cell, "_style_id", 0)
+                    shaded = bool(style_id) and _is_shaded(workbook, style_id, shading)
                     if value is not None:
                         empty = False
                     row.append(Cell(value, shaded))
@@ -165,6 +213,18 @@ def read_xlsx(data):
     finally:
         workbook.close()
     return sheets
+
+
+def _is_shaded(workbook, style_id, cache):
+    if style_id not in cache:
+        try:
+            fill = workbook._fills[workbook._cell_styles[style_id].fillId]
+            color = getattr(fill.fgColor, "rgb", None)
+            cache[style_id] = fill.fill_type == "solid" and (
+                not isinstance(color, str) or color.upper() not in ("00FFFFFF", "FFFFFFFF"))
+        except (IndexError, AttributeError, KeyError):
+            cache[style_id] = False
+    return cache[style_id]
 
 
 def decode_text(data):
@@ -234,10 +294,20 @@ def read_docx(data):
         sheet.rows.append(row)
         sheet.row_numbers.append(number)
 
+    text_tag, breaks, tab = qn("w:t"), {qn("w:br"), qn("w:cr")}, qn("w:tab")
+
     def text_of(element):
         paragraphs = []
         for p in element.iter(qn("w:p")):
-            paragraphs.append("".join(t.text or "" for t in p.iter(qn("w:t"))))
+            parts = []
+            for node in p.iter():
+                if node.tag == text_tag:
+                    parts.append(node.text or "")
+                elif node.tag in breaks:
+                    parts.append("\n")
+                elif node.tag == tab:
+                    parts.append("\t")
+            paragraphs.append("".join(parts))
         return clean("\n".join(paragraphs))
 
     for child in document.element.body.iterchildren():

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from meetings.demo import demo_meetings_load
 from workplans.demo import DEMO_PASSWORD, demo_users_create, demo_workplans_load
 
 
@@ -18,6 +19,8 @@ class Command(BaseCommand):
             )
         users = demo_users_create()
         workplans = demo_workplans_load()
+        demo_meetings_load()  # meetings: seed 004's structure and contacts, seed 002's meeting
+
         from indicators.demo import demo_reports_create  # progress: reports in every state
 
         demo_reports_create(workplans)

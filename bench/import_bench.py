@@ -1,0 +1,116 @@
+"""Import benchmark (issue 3): 20 objectives × 10 results × 25 activities, one indicator each.
+
+Writes the plan as .xlsx, then times, in the same run:
+  1. openpyxl (read-only) reading every cell of it: the bare read;
+  2. the full import: read + layout + parse + save (bulk operations) into a fresh workplan;
+  3. a re-import of the same file (nothing changes);
+and counts the SQL queries of each import.
+
+    DJANGO_SETTINGS_MODULE=clusterplan.settings .venv/bin/python bench/import_bench.py
+
+It uses a throw-away SQLite database (or the DATABASE_URL one's test database) via Django's
+test runner machinery, so it never touches real data.
+"""
+
+import io
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clusterplan.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+OBJECTIVES, RESULTS, ACTIVITIES = 20, 10, 25
+ACTORS = ["HCR", "NRC", "UNICEF", "OCHA", "SCPE", "SCVBG", "GT-LHAM", "CP"]
+
+
+def build_workbook():
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("Plan")
+    sheet.append(["Plan de travail bench 2020-2022"])
+    sheet.append(["Résultats attendus", "Activités", "Indicateurs", "Moyen de vérification", "Responsables", "Autres acteurs", "Période"])
+    n = 0
+    for o in range(1, OBJECTIVES + 1):
+        sheet.append([f"Objectif {o} : objectif numéro {o} du plan de référence"])
+        for r in range(1, RESULTS + 1):
+            for a in range(1, ACTIVITIES + 1):
+                n += 1
+                sheet.append([
+                    f"{o}.{r} Résultat {o}.{r} attendu" if a == 1 else None,
+                    f"Activité {o}.{r}.{a} : mener l'action numéro {n}",
+                    f"{(n % 40) + 1} rapports produits pour l'activité {n}" if n % 3 else f"# de personnes formées ({n})",
+                    "Rapports d'activité",
+                    f"{ACTORS[n % len(ACTORS)]} (Chef de File) / {ACTORS[(n + 3) % len(ACTORS)]}",
+                    ACTORS[(n + 5) % len(ACTORS)],
+                    ["Janvier 2020 à décembre 2022", "Q3-Q4 2021", "En continu", "Août 2020"][n % 4],
+                ])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue(), n
+
+
+def bare_read(data):
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    cells = 0
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                _ = cell.value
+                cells += 1
+    workbook.close()
+    return cells
+
+
+def main():
+    from workplans.importing import parse_file
+    from workplans.services import workplan_import_commit
+
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        data, activities = build_workbook()
+        print(f"workbook: {activities} activities, {len(data) / 1024:.0f} KiB")
+        start = time.perf_counter()
+        cells = bare_read(data)
+        read = time.perf_counter() - start
+        print(f"bare openpyxl read of every cell ({cells} cells): {read:.2f} s")
+
+        start = time.perf_counter()
+        parsed = parse_file(data, "bench.xlsx")
+        parse = time.perf_counter() - start
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            summary = workplan_import_commit(parsed, slug="bench")
+            save = time.perf_counter() - start
+        total = parse + save
+        print(f"full import: {total:.2f} s (read + parse {parse:.2f} s, save {save:.2f} s), "
+              f"{len(queries)} SQL queries; created {summary.created}")
+        print(f"ratio full import / bare read: {total / read:.1f}×")
+
+        start = time.perf_counter()
+        parsed = parse_file(data, "bench.xlsx")
+        with CaptureQueriesContext(connection) as queries:
+            summary = workplan_import_commit(parsed, slug="bench")
+        again = time.perf_counter() - start
+        print(f"re-import of the same file: {again:.2f} s, {len(queries)} SQL queries, changed: {summary.changed}")
+        print(f"database: {connection.vendor}")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    del test_db
+
+
+if __name__ == "__main__":
+    main()
