@@ -7,6 +7,7 @@ renders. A refused act is a 403 with its message, a stale form a 409 with the ot
 import mimetypes
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,9 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from workplans.models import Quarter
 from workplans.permissions import (
-    can_record,
     can_review,
-    can_see_report_details,
     get_evidence_for_user,
     get_indicator_for_user,
     get_report_for_user,
@@ -26,7 +25,7 @@ from workplans.permissions import (
 
 from . import services
 from .forms import EvidenceForm, ReportForm, ReturnForm
-from .models import Evidence, ProgressReport
+from .models import ProgressReport
 from .progress import indicator_page_data
 
 
@@ -59,8 +58,6 @@ def report_edit(request, pk, quarter):
     if org_id and str(org_id).isdigit():
         organisation = organisations.filter(pk=org_id).first()
         if organisation is None:
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied(_("You cannot report for this organisation."))
     elif len(organisations) == 1:
         organisation = organisations[0]

@@ -1,7 +1,6 @@
 """indicators/services.py: the report state machine, the version check, the history,
 disaggregation, quarter closure locking, evidence checks; and the permission helpers."""
 
-import io
 from decimal import Decimal as D
 
 import pytest

@@ -6,13 +6,11 @@ import io
 from collections import Counter
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,7 +25,6 @@ from .models import Activity, ActivityActor, Actor, Objective, Quarter, SubClust
 from .permissions import (
     can_coordinate_workplan,
     get_workplan_for_user,
-    is_coordinator,
     reports_of_my_organisation,
     reports_to_review,
 )
