@@ -17,6 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clusterplan.exporting import neutralise_row
 from indicators import services
+from meetings.models import ActionPoint
+from reports.models import SavedView
 from indicators.models import Indicator, ProgressReport, QuarterClosure, Status, rollup_status
 from indicators.progress import activity_statuses
 
@@ -78,7 +80,9 @@ def home(request):
     returned = list(reports_of_my_organisation(request.user, pending.filter(state=ProgressReport.State.RETURNED))[:20])
     return render(request, "workplans/home.html", {
         "workplans": workplans, "late_activities": late_activities, "late_total": len(late_ids),
-        "to_review": to_review, "returned": returned,
+        "to_review": to_review, "returned": returned, "today": today,
+        "overdue_action_points": list(ActionPoint.objects.overdue(today).for_list()[:10]),
+        "saved_views": list(SavedView.objects.for_user(request.user)),
     })
 
 
