@@ -226,3 +226,24 @@ def test_evidence_storage_is_private_on_disk_and_in_the_bucket(settings, monkeyp
     assert isinstance(storage, S3Storage)
     assert (storage.bucket_name, storage.location) == ("cp-files", "prod/private/evidence")
     assert storage.default_acl is None and storage.querystring_auth is True
+
+
+def test_import_uploads_are_private_on_disk_and_in_the_bucket(settings, monkeypatch):
+    """Uploaded workplans: IMPORT_ROOT by default; with an s3:// STORAGE_URL, the bucket's private prefix,
+    so the preview and the confirm step may run on two app servers."""
+    from storages.backends.s3 import S3Storage
+
+    from workplans.models import PrivateImportStorage, import_storage
+
+    settings.STORAGE_URL = ""
+    storage = import_storage()
+    assert isinstance(storage, PrivateImportStorage)
+    with pytest.raises(ValueError):
+        storage.url("workplan-imports/plan.xlsx")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test-key")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test-secret")
+    settings.STORAGE_URL = "s3://cp-files/prod"
+    storage = import_storage()
+    assert isinstance(storage, S3Storage)
+    assert (storage.bucket_name, storage.location) == ("cp-files", "prod/private/imports")
+    assert storage.default_acl is None and storage.querystring_auth is True

@@ -492,10 +492,24 @@ class PrivateImportStorage(FileSystemStorage):
         return ("workplans.models.PrivateImportStorage", (), {})
 
 
+def import_storage():
+    """Where uploaded workplan files wait for their preview to be confirmed: ``IMPORT_ROOT`` on
+    disk, or the bucket's ``private/imports/`` prefix when ``STORAGE_URL`` is an s3:// URL, so
+    that the preview and the confirm step may run on different app servers (docs/DEPLOYMENT.md)."""
+    storage_url = getattr(settings, "STORAGE_URL", "")
+    if storage_url.startswith("s3://"):
+        from django.core.files.storage import storages
+
+        from clusterplan.envconfig import storage_config
+
+        return storages.create_storage(storage_config(storage_url, subfolder="private/imports"))
+    return PrivateImportStorage()
+
+
 class ImportSession(models.Model):
     """An uploaded workplan file waiting for its preview to be confirmed."""
 
-    file = models.FileField(_("file"), upload_to="workplan-imports/%Y/%m/", storage=PrivateImportStorage())
+    file = models.FileField(_("file"), upload_to="workplan-imports/%Y/%m/", storage=import_storage)
     original_name = models.CharField(_("file name"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=100)
     created_by = models.ForeignKey(
