@@ -129,7 +129,11 @@ def test_query_count_is_constant(client_for, users, data, n, hcr, django_assert_
         ActivityActor.objects.create(activity=activity, actor=hcr)
         Indicator.objects.create(workplan=data["other"], activity=activity, text=f"# {i}", target=5)
     client = client_for(users.member)
-    with django_assert_max_num_queries(22):
+    # "late" reads the plans' statuses from the cache (indicators.progress.plan_statuses): on a
+    # cold cache, 5 more queries per plan to store them (2 plans here); then constant.
+    with django_assert_max_num_queries(36):
+        assert client.get(URL + "?late=on&actor=HCR").status_code == 200
+    with django_assert_max_num_queries(26):
         assert client.get(URL + "?late=on&actor=HCR").status_code == 200
     with django_assert_max_num_queries(22):
         assert client.get(URL).status_code == 200

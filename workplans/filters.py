@@ -86,14 +86,18 @@ class ActivityFilter(django_filters.FilterSet):
 def late_only(queryset, today=None):
     """The activities of ``queryset`` whose rolled-up progress status is *late*.
 
-    Computed in Python from the validated reports (see ``indicators.progress.activity_statuses``);
+    Computed in Python from the validated reports, per plan and cached until the plan's data
+    change (see ``indicators.progress.plan_statuses``);
     the SQL then keeps or excludes the smaller of the two id sets, so it stays within the
     databases' parameter limits.
     """
     from indicators.models import Status
-    from indicators.progress import activity_statuses
+    from indicators.progress import plan_statuses
 
-    statuses = activity_statuses(queryset, today=today)
+    plan_ids = set(queryset.order_by().values_list("workplan_id", flat=True).distinct())
+    statuses = {}
+    for entry in plan_statuses(plan_ids, today=today).values():  # per plan, cached
+        statuses.update(entry["statuses"])
     late = [pk for pk, status in statuses.items() if status == Status.LATE]
     if len(late) <= len(statuses) - len(late):
         return queryset.filter(pk__in=late)

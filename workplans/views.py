@@ -20,7 +20,7 @@ from indicators import services
 from meetings.models import ActionPoint
 from reports.models import SavedView
 from indicators.models import Indicator, ProgressReport, QuarterClosure, Status, rollup_status
-from indicators.progress import activity_statuses
+from indicators.progress import activity_statuses, plan_statuses
 
 from .filters import ActivityFilter
 from .models import Activity, ActivityActor, Actor, Objective, Quarter, SubCluster, Workplan
@@ -54,24 +54,18 @@ def home(request):
         )
         .order_by("-start_date", "title")
     )
-    active = Activity.objects.active()
-    statuses, details = activity_statuses(active, today=today, with_indicators=True)
-    plan_of = dict(active.values_list("pk", "workplan_id"))
-    by_plan = {}
-    percents = {}
-    for activity_id, status in statuses.items():
-        by_plan.setdefault(plan_of.get(activity_id), []).append(status)
-        for _indicator, info in details.get(activity_id, []):
-            if info["percent"] is not None:
-                percents.setdefault(plan_of.get(activity_id), []).append(min(info["percent"], 100))
+    # Every activity's status, per plan, cached until something the maths read changes.
+    per_plan = plan_statuses([workplan.pk for workplan in workplans], today=today)
+    late_ids = []
     for workplan in workplans:
-        plan_statuses = by_plan.get(workplan.pk, [])
-        workplan.status_code = rollup_status(plan_statuses) if plan_statuses else ""
-        workplan.status_counts = Counter(plan_statuses)
+        entry = per_plan.get(workplan.pk, {"statuses": {}, "percents": []})
+        statuses = list(entry["statuses"].values())
+        workplan.status_code = rollup_status(statuses) if statuses else ""
+        workplan.status_counts = Counter(statuses)
         workplan.late_count = workplan.status_counts.get(Status.LATE, 0)
-        values = percents.get(workplan.pk, [])
+        values = entry["percents"]
         workplan.mean_percent = sum(values) / len(values) if values else None
-    late_ids = [pk for pk, s in statuses.items() if s == Status.LATE]
+        late_ids += [pk for pk, status in entry["statuses"].items() if status == Status.LATE]
     late_activities = list(
         Activity.objects.filter(pk__in=late_ids[:10]).select_related("workplan").order_by("workplan", "order", "id")
     )
