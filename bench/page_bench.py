@@ -43,7 +43,7 @@ def pages():
         ("/activities/ q + level + workplan", "/activities/?q=formation&level=regional&workplan=scale-1", True),
         ("/activities/ late=on (computed)", "/activities/?late=on&workplan=scale-2", True),
         ("/activities/ export.csv (one plan)", "/activities/export.csv?workplan=scale-3", False),
-        ("/workplans/scale-0/ tree (whole plan)", "/workplans/scale-0/", False),
+        ("/workplans/scale-0/ tree, page 1", "/workplans/scale-0/", True),
         ("/workplans/scale-0/?actor=… tree filtered", "/workplans/scale-0/?actor=SCALE-ORG-3&quarter=2021-Q2&level=local", False),
         ("/indicators/<id>/", f"/indicators/{indicator.pk}/", False),
         ("progress entry /indicators/<id>/report/2022-Q4/", f"/indicators/{indicator.pk}/report/2022-Q4/", False),
