@@ -1,14 +1,14 @@
 """The workplan tree: clusters, actors, workplans, objectives, results, activities, quarters."""
 
 import datetime
-import os
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from clusterplan.private_storage import SettingRootedStorage, private_storage_for
 
 from .text import fold, normalize_name
 
@@ -467,43 +467,17 @@ class ActivityActor(models.Model):
         return f"{self.actor} ({self.get_role_display()})"
 
 
-class PrivateImportStorage(FileSystemStorage):
-    """Uploaded workplan files: kept out of MEDIA_ROOT and static files, never served by URL."""
+class PrivateImportStorage(SettingRootedStorage):
+    """Uploaded workplan files on disk, under ``settings.IMPORT_ROOT``: out of MEDIA_ROOT and static files."""
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-
-    @property
-    def base_location(self):
-        return str(settings.IMPORT_ROOT)
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):
-        return None
-
-    def url(self, name):
-        raise ValueError("Import files are private.")
-
-    def deconstruct(self):
-        return ("workplans.models.PrivateImportStorage", (), {})
+    root_setting = "IMPORT_ROOT"
 
 
 def import_storage():
     """Where uploaded workplan files wait for their preview to be confirmed: ``IMPORT_ROOT`` on
     disk, or the bucket's ``private/imports/`` prefix when ``STORAGE_URL`` is an s3:// URL, so
     that the preview and the confirm step may run on different app servers (docs/DEPLOYMENT.md)."""
-    storage_url = getattr(settings, "STORAGE_URL", "")
-    if storage_url.startswith("s3://"):
-        from django.core.files.storage import storages
-
-        from clusterplan.envconfig import storage_config
-
-        return storages.create_storage(storage_config(storage_url, subfolder="private/imports"))
-    return PrivateImportStorage()
+    return private_storage_for(PrivateImportStorage, "private/imports")
 
 
 class ImportSession(models.Model):

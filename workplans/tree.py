@@ -50,10 +50,14 @@ def _actor_links():
     return ActivityActor.objects.select_related("actor")
 
 
-def workplan_tree(workplan, activities=None, today=None):
-    """The workplan as a list of top-level objective nodes, statuses rolled up."""
-    objectives = list(Objective.objects.filter(workplan=workplan))
-    results = list(ExpectedResult.objects.filter(objective__workplan=workplan))
+def workplan_tree(workplan, activities=None, today=None, objectives=None, results=None):
+    """The workplan as a list of top-level objective nodes, statuses rolled up.
+
+    ``objectives`` and ``results``: the plan's, when the caller has loaded them already."""
+    if objectives is None:
+        objectives = list(Objective.objects.filter(workplan=workplan))
+    if results is None:
+        results = list(ExpectedResult.objects.filter(objective__workplan=workplan))
     if activities is None:
         activities = Activity.objects.active().for_workplan(workplan)
     activities = activities_with_progress(activities, today=today)
@@ -99,3 +103,35 @@ def workplan_tree(workplan, activities=None, today=None):
     for root in roots:
         settle(root)
     return roots
+
+
+def tree_order(objectives, results, activities):
+    """The ids of ``activities`` (a queryset) in the order the tree shows them: objectives depth
+    first with their sub-objectives, then results, then the activities' own order."""
+    known, children = {o.pk for o in objectives}, {}
+    for o in objectives:
+        children.setdefault(o.parent_id if o.parent_id in known else None, []).append(o.pk)
+    position, stack = {}, list(reversed(children.get(None, [])))
+    while stack:
+        pk = stack.pop()
+        if pk in position:
+            continue
+        position[pk] = len(position)
+        stack.extend(reversed(children.get(pk, [])))
+    result_position = {r.pk: n for n, r in enumerate(results)}
+    keyed = activities.order_by().values_list("pk", "objective_id", "result_id", "order")
+    ordered = sorted(
+        keyed, key=lambda r: (position.get(r[1], 0), r[2] is not None, result_position.get(r[2], 0), r[3], r[0])
+    )
+    return [row[0] for row in ordered]
+
+
+def prune(nodes, keep_indicators):
+    """The nodes that hold something on a page of the tree (activities, or their own indicators)."""
+    kept = []
+    for node in nodes:
+        node.children = prune(node.children, keep_indicators)
+        node.results = prune(node.results, keep_indicators)
+        if node.activities or node.children or node.results or (keep_indicators and node.indicators):
+            kept.append(node)
+    return kept

@@ -30,7 +30,7 @@ from .permissions import (
     reports_of_my_organisation,
     reports_to_review,
 )
-from .tree import activities_with_progress, workplan_tree
+from .tree import activities_with_progress, prune, tree_order, workplan_tree
 
 PAGE_SIZE = 50
 
@@ -178,54 +178,26 @@ def activity_export(request, fmt):
 TREE_PAGE_ACTIVITIES = 200
 
 
-def _tree_order(workplan, activities):
-    """The ids of ``activities`` in the order the tree shows them (objectives, their
-    sub-objectives and results, then the activities' own order)."""
-    rows = list(Objective.objects.filter(workplan=workplan).values_list("pk", "parent_id"))
-    known, children = {pk for pk, _parent in rows}, {}
-    for pk, parent in rows:
-        children.setdefault(parent if parent in known else None, []).append(pk)
-    position, stack = {}, list(reversed(children.get(None, [])))
-    while stack:  # depth first, as the tree is drawn
-        pk = stack.pop()
-        if pk in position:
-            continue
-        position[pk] = len(position)
-        stack.extend(reversed(children.get(pk, [])))
-    results = {pk: n for n, pk in enumerate(ExpectedResult.objects.filter(objective__workplan=workplan).values_list("pk", flat=True))}
-    keyed = activities.order_by().values_list("pk", "objective_id", "result_id", "order")
-    ordered = sorted(keyed, key=lambda r: (position.get(r[1], 0), r[2] is not None, results.get(r[2], 0), r[3], r[0]))
-    return [row[0] for row in ordered]
-
-
-def _prune(nodes, keep_indicators):
-    """The nodes that hold something on this page (activities, or their own indicators on page 1)."""
-    kept = []
-    for node in nodes:
-        node.children = _prune(node.children, keep_indicators)
-        node.results = _prune(node.results, keep_indicators)
-        if node.activities or node.children or node.results or (keep_indicators and node.indicators):
-            kept.append(node)
-    return kept
-
-
 @require_GET
 def workplan_detail(request, slug):
     workplan = get_workplan_for_user(request.user, slug)
     base = Activity.objects.active().for_workplan(workplan)
     activity_filter, activities = _filtered_activities(request, base)
     filtering = bool(activity_filter.form.is_bound and any(v for k, v in request.GET.items() if k != "page"))
-    ordered = _tree_order(workplan, activities)
+    objectives = list(Objective.objects.filter(workplan=workplan))
+    results = list(ExpectedResult.objects.filter(objective__workplan=workplan))
+    ordered = tree_order(objectives, results, activities)
     page = Paginator(ordered or [None], TREE_PAGE_ACTIVITIES).get_page(request.GET.get("page"))
     if page.paginator.num_pages > 1:
         # A large plan: this page's activities under their objectives and results; the status
         # from every listed activity's (cached per plan).
-        tree = workplan_tree(workplan, activities=activities.filter(pk__in=list(page.object_list)))
-        tree = _prune(tree, keep_indicators=page.number == 1)
+        page_activities = activities.filter(pk__in=list(page.object_list))
+        tree = workplan_tree(workplan, activities=page_activities, objectives=objectives, results=results)
+        tree = prune(tree, keep_indicators=page.number == 1)
         statuses = plan_statuses([workplan.pk])[workplan.pk]["statuses"]
         status = rollup_status([statuses[pk] for pk in ordered if pk in statuses])
     else:
-        tree = workplan_tree(workplan, activities=activities)
+        tree = workplan_tree(workplan, activities=activities, objectives=objectives, results=results)
         status = rollup_status([node.status for node in tree if node.status])
     return render(request, "workplans/workplan_detail.html", {
         "workplan": workplan, "tree": tree, "status": status, "filter": activity_filter, "filtering": filtering,
