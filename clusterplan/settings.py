@@ -25,7 +25,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from clusterplan.envconfig import cache_config, storage_config
+from clusterplan.lib.envconfig import cache_config, storage_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -103,7 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "clusterplan.context_processors.roles",
+                "workplans.context_processors.roles",
             ],
         },
     },
@@ -237,8 +237,8 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "clusterplan.security.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "clusterplan.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "clusterplan.lib.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "clusterplan.lib.security.client_ip"
 AXES_VERBOSE = False
 
 LOGGING = {

@@ -3,7 +3,7 @@
 Files are read back only through the ``indicators:evidence`` view, which checks who asks.
 """
 
-from clusterplan.private_storage import SettingRootedStorage, private_storage_for
+from clusterplan.lib.private_storage import SettingRootedStorage, private_storage_for
 
 
 class PrivateStorage(SettingRootedStorage):

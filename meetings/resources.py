@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
-from clusterplan.exporting import neutralise
+from clusterplan.lib.exporting import neutralise
 from workplans.models import Actor, SubCluster
 
 from .models import Contact

@@ -1,6 +1,6 @@
 """The performance table as an xlsx workbook made for people, and as CSV (optionally with a HXL row).
 
-Every text cell goes through ``clusterplan.exporting.neutralise`` (no formula injection).
+Every text cell goes through ``clusterplan.lib.exporting.neutralise`` (no formula injection).
 """
 
 import csv
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from clusterplan.exporting import neutralise, neutralise_row
+from clusterplan.lib.exporting import neutralise, neutralise_row
 from indicators.models import Indicator, ProgressReport, Status
 
 from .xlsx import Book

@@ -2,7 +2,7 @@
 
 import pytest
 
-from clusterplan.exporting import neutralise, neutralise_row
+from clusterplan.lib.exporting import neutralise, neutralise_row
 
 
 @pytest.mark.parametrize("dangerous", ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])

@@ -4,7 +4,7 @@ a time on PostgreSQL (an advisory lock in the database)."""
 import pytest
 from django.db import connection
 
-from clusterplan.envconfig import CACHE_TABLE
+from clusterplan.lib.envconfig import CACHE_TABLE
 from clusterplan.migrate import LOCK_KEY, MigrationLockTimeout, migrate_locked
 
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from clusterplan.security import client_ip
+from clusterplan.lib.security import client_ip
 from tests.conftest import PASSWORD
 
 

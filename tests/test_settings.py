@@ -22,7 +22,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from clusterplan.envconfig import CACHE_TABLE, cache_config, storage_config
+from clusterplan.lib.envconfig import CACHE_TABLE, cache_config, storage_config
 from tests.conftest import PASSWORD
 
 ROOT = Path(settings.BASE_DIR)

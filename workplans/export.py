@@ -3,7 +3,7 @@
 import io
 from decimal import Decimal
 
-from clusterplan.exporting import neutralise
+from clusterplan.lib.exporting import neutralise
 
 from .importing.workbooks import TEMPLATE_COLUMNS
 from .models import Activity, ActivityActor, ExpectedResult, Objective

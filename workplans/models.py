@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from clusterplan.private_storage import SettingRootedStorage, private_storage_for
+from clusterplan.lib.private_storage import SettingRootedStorage, private_storage_for
 
 from .text import fold, normalize_name
 

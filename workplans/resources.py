@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from import_export import fields, resources, widgets
 
-from clusterplan.exporting import neutralise
+from clusterplan.lib.exporting import neutralise
 
 from .models import Actor, ActorAlias, SubCluster
 from .text import normalize_name

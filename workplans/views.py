@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clusterplan.exporting import neutralise_row
+from clusterplan.lib.exporting import neutralise_row
 from indicators import services
 from meetings.models import ActionPoint
 from reports.models import SavedView

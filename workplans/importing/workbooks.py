@@ -4,7 +4,7 @@ import io
 
 from django.utils.translation import gettext as _
 
-from clusterplan.exporting import neutralise
+from clusterplan.lib.exporting import neutralise
 
 from .readers import read_file
 

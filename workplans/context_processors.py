@@ -1,4 +1,4 @@
-from workplans.permissions import is_administrator, is_coordinator, is_member
+from .permissions import is_administrator, is_coordinator, is_member
 
 
 def roles(request):

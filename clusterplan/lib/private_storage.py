@@ -44,7 +44,7 @@ def private_storage_for(local_class, subfolder):
     if storage_url.startswith("s3://"):
         from django.core.files.storage import storages
 
-        from clusterplan.envconfig import storage_config
+        from clusterplan.lib.envconfig import storage_config
 
         return storages.create_storage(storage_config(storage_url, subfolder=subfolder))
     return local_class()
