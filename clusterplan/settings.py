@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "csp",
     "workplans",
     "indicators",
+    "imports",
     "reports",
     "meetings",
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("workplans.urls")),
     path("", include("indicators.urls")),
+    path("", include("imports.urls")),
     path("", include("reports.urls")),
     path("", include("meetings.urls")),
 ]

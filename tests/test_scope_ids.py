@@ -11,7 +11,7 @@ import pytest
 from django.core.files.base import ContentFile
 
 from indicators.models import Evidence, Indicator, ProgressReport
-from workplans.models import ImportSession
+from imports.models import ImportSession
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -8,8 +8,6 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from clusterplan.lib.private_storage import SettingRootedStorage, private_storage_for
-
 from .text import fold, normalize_name
 
 
@@ -465,44 +463,3 @@ class ActivityActor(models.Model):
 
     def __str__(self):
         return f"{self.actor} ({self.get_role_display()})"
-
-
-class PrivateImportStorage(SettingRootedStorage):
-    """Uploaded workplan files on disk, under ``settings.IMPORT_ROOT``: out of MEDIA_ROOT and static files."""
-
-    root_setting = "IMPORT_ROOT"
-
-
-def import_storage():
-    """Where uploaded workplan files wait for their preview to be confirmed: ``IMPORT_ROOT`` on
-    disk, or the bucket's ``private/imports/`` prefix when ``STORAGE_URL`` is an s3:// URL, so
-    that the preview and the confirm step may run on different app servers (docs/DEPLOYMENT.md)."""
-    return private_storage_for(PrivateImportStorage, "private/imports")
-
-
-class ImportSession(models.Model):
-    """An uploaded workplan file waiting for its preview to be confirmed."""
-
-    file = models.FileField(_("file"), upload_to="workplan-imports/%Y/%m/", storage=import_storage)
-    original_name = models.CharField(_("file name"), max_length=255)
-    slug = models.SlugField(_("slug"), max_length=100)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("uploaded by")
-    )
-    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    committed_at = models.DateTimeField(_("saved at"), null=True, blank=True)
-    workplan = models.ForeignKey(
-        Workplan, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_sessions", verbose_name=_("workplan")
-    )
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("import session")
-        verbose_name_plural = _("import sessions")
-
-    def __str__(self):
-        return self.original_name
-
-    def read(self):
-        with self.file.open("rb") as handle:
-            return handle.read()

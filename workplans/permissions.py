@@ -291,12 +291,3 @@ def get_action_point_for_user(user, pk):
     point = get_object_or_404(ActionPoint.objects.select_related("meeting"), pk=pk)
     require_meeting_writer(user, point.meeting)
     return point
-
-def get_import_session_for_user(user, pk):
-    """An upload waiting for its preview: administrators only, and only the one who uploaded it."""
-    from django.shortcuts import get_object_or_404
-
-    from .models import ImportSession
-
-    require_administrator(user)
-    return get_object_or_404(ImportSession.objects.select_related("workplan", "created_by"), pk=pk, created_by=user)

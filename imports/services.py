@@ -7,8 +7,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .models import Activity, ActivityActor, Actor, ActorAlias, Cluster, ExpectedResult, Objective, Quarter, SubClusterAlias, Workplan
-from .text import fold, normalize_name
+from indicators.models import Indicator
+from workplans.models import Activity, ActivityActor, Actor, ActorAlias, Cluster, ExpectedResult, Objective, Quarter, SubClusterAlias, Workplan
+from workplans.text import fold, normalize_name
 
 
 @dataclass
@@ -336,8 +337,6 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
     summary.updated["activities"] += len((changed_quarters | changed_actors) - touched)
 
     # --- indicators -----------------------------------------------------------------------
-    from indicators.models import Indicator
-
     existing_indicators = list(Indicator.objects.filter(workplan=workplan))
     ind_by_owner_text, ind_by_code = {}, {}
     for i in existing_indicators:

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from ..text import fold
+from workplans.models import Quarter
+from workplans.text import fold
+
 from . import values as v
 from .errors import ImportWarning, WorkplanImportError
 from .tree import ParsedActivity, ParsedActor, ParsedIndicator, ParsedObjective, ParsedPlan, ParsedResult
@@ -599,8 +601,6 @@ class Parser:
             for token in re.split(r"[\s,;]+", text):
                 if not token:
                     continue
-                from ..models import Quarter
-
                 pair = Quarter.parse_code(token)
                 if pair is None:
                     self.warn(sheet, number, index, _("“%(value)s” is not a quarter code like 2020-Q3.") % {"value": token[:20]}, layout)

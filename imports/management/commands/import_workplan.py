@@ -3,9 +3,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from workplans.importing import WorkplanImportError, parse_file
-from workplans.importing.summary import summary_lines
-from workplans.services import workplan_import_commit
+from imports.parsing import WorkplanImportError, parse_file
+from imports.summary import summary_lines
+from imports.services import workplan_import_commit
 
 
 class Command(BaseCommand):

@@ -4,9 +4,10 @@ import io
 from decimal import Decimal
 
 from clusterplan.lib.exporting import neutralise
+from indicators.models import Indicator
+from workplans.models import Activity, ActivityActor, ExpectedResult, Objective
 
-from .importing.workbooks import TEMPLATE_COLUMNS
-from .models import Activity, ActivityActor, ExpectedResult, Objective
+from .workbooks import TEMPLATE_COLUMNS
 
 
 PERIOD_AS_WRITTEN = "Période telle qu'écrite"
@@ -29,8 +30,6 @@ def _objective_level(objective, has_children):
 
 def workplan_tree_data(workplan):
     """The workplan as nested dicts (the ``export_workplan --format json`` shape), in 7 queries."""
-    from indicators.models import Indicator
-
     objectives = list(Objective.objects.filter(workplan=workplan).order_by("order", "id"))
     results = list(ExpectedResult.objects.filter(objective__workplan=workplan).order_by("order", "id"))
     activities = list(

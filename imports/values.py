@@ -3,7 +3,7 @@
 import re
 from decimal import Decimal, InvalidOperation
 
-from ..text import fold
+from workplans.text import fold
 
 # --- indicators --------------------------------------------------------------------
 
