@@ -9,7 +9,6 @@ from workplans.models import Activity, ActivityActor, ExpectedResult, Objective
 
 from .workbooks import TEMPLATE_COLUMNS
 
-
 PERIOD_AS_WRITTEN = "Période telle qu'écrite"
 
 

@@ -17,7 +17,14 @@ from workplans.text import fold
 
 from . import values as v
 from .errors import ImportWarning, WorkplanImportError
-from .tree import ParsedActivity, ParsedActor, ParsedIndicator, ParsedObjective, ParsedPlan, ParsedResult
+from .tree import (
+    ParsedActivity,
+    ParsedActor,
+    ParsedIndicator,
+    ParsedObjective,
+    ParsedPlan,
+    ParsedResult,
+)
 
 MAIN_FIELDS = {
     "objective", "result", "activity", "indicator", "lead", "other", "mov", "period", "level", "resources",

@@ -9,7 +9,14 @@ from django.utils.translation import gettext as _
 from .errors import ImportWarning, WorkplanImportError
 from .layout import parse_sheets
 from .readers import read_file
-from .tree import ParsedActivity, ParsedActor, ParsedIndicator, ParsedObjective, ParsedPlan, ParsedResult
+from .tree import (
+    ParsedActivity,
+    ParsedActor,
+    ParsedIndicator,
+    ParsedObjective,
+    ParsedPlan,
+    ParsedResult,
+)
 
 __all__ = [
     "ImportWarning", "ParsedActivity", "ParsedActor", "ParsedIndicator", "ParsedObjective", "ParsedPlan",

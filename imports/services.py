@@ -8,7 +8,18 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from indicators.models import Indicator
-from workplans.models import Activity, ActivityActor, Actor, ActorAlias, Cluster, ExpectedResult, Objective, Quarter, SubClusterAlias, Workplan
+from workplans.models import (
+    Activity,
+    ActivityActor,
+    Actor,
+    ActorAlias,
+    Cluster,
+    ExpectedResult,
+    Objective,
+    Quarter,
+    SubClusterAlias,
+    Workplan,
+)
 from workplans.text import fold, normalize_name
 
 

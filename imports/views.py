@@ -16,7 +16,7 @@ from workplans.permissions import require_administrator
 from .models import ImportSession
 from .parsing import WorkplanImportError, parse_file
 from .permissions import get_import_session_for_user
-from .readers import limit
+from .readers import size_error
 from .services import workplan_import_commit
 from .summary import summary_lines
 from .workbooks import annotated_workbook, blank_template
@@ -35,11 +35,8 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > limit("MAX_FILE_SIZE"):
-            raise forms.ValidationError(
-                _("The file is too large (%(size)s MB; at most %(max)s MB).")
-                % {"size": round(upload.size / 1048576, 1), "max": limit("MAX_FILE_SIZE") // 1048576}
-            )
+        if error := size_error(upload.size):
+            raise forms.ValidationError(str(error))
         return upload
 
 

@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 
 from imports.export import workplan_tree_data
 from imports.parsing import parse_file
-from workplans.models import Activity, Workplan
 from imports.services import workplan_import_commit
+from workplans.models import Activity, Workplan
 
 WORKBOOKS = Path(settings.BASE_DIR) / "fixtures" / "workplans"
 STEMS = ["plan-de-travail-2019", "plan-mise-en-oeuvre-cp-2020-2022", "strategie-protection-ehp-2020-2022"]

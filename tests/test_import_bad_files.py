@@ -13,6 +13,7 @@ from django.utils import translation
 from imports.parsing import WorkplanImportError, parse_file
 from workplans.models import Workplan
 
+
 @pytest.fixture(autouse=True)
 def english():
     """Messages are checked in English here; one test checks the French."""

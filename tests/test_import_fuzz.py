@@ -3,8 +3,8 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from imports.parsing import WorkplanImportError, parse_file
 from imports.layout import parse_sheets
+from imports.parsing import WorkplanImportError, parse_file
 from imports.readers import Cell, Sheet
 
 WORDS = [

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from indicators.models import Indicator, ProgressReport
 from imports.models import ImportSession
+from indicators.models import Indicator, ProgressReport
 from workplans.models import Activity, Quarter, Workplan
 
 WORKBOOKS = Path(settings.BASE_DIR) / "fixtures" / "workplans"

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from indicators.models import Indicator
 from imports.parsing import parse_file
-from workplans.models import Activity, Objective, Workplan
 from imports.services import workplan_import_commit
+from indicators.models import Indicator
+from workplans.models import Activity, Objective, Workplan
 
 WORKBOOKS = Path(settings.BASE_DIR) / "fixtures" / "workplans"
 

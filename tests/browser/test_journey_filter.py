@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.conftest import PASSWORD
 from imports.parsing import parse_file
-from workplans.models import Activity, Quarter, SubCluster
 from imports.services import workplan_import_commit
+from tests.conftest import PASSWORD
+from workplans.models import Activity, Quarter, SubCluster
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
