@@ -22,9 +22,7 @@ class Command(BaseCommand):
         workplans = demo_workplans_load()
         demo_meetings_load()  # meetings: seed 004's structure and contacts, seed 002's meeting
 
-        from indicators.demo import (
-            demo_reports_create,  # progress: reports in every state
-        )
+        from indicators.demo import demo_reports_create  # progress: reports in every state
 
         demo_reports_create(workplans)
         for workplan in workplans:
