@@ -224,8 +224,21 @@ class Quarter(models.Model):
         return divmod(ordinal, 4)[0], divmod(ordinal, 4)[1] + 1
 
     @staticmethod
+    def number_of_month(month):
+        """The quarter (1-4) a month (1-12) falls in."""
+        return (month - 1) // 3 + 1
+
+    @staticmethod
+    def dates_of(year, number):
+        """The first and the last day of quarter ``number`` of ``year``."""
+        first_month = (number - 1) * 3 + 1
+        if number == 4:
+            return datetime.date(year, first_month, 1), datetime.date(year, 12, 31)
+        return datetime.date(year, first_month, 1), datetime.date(year, first_month + 3, 1) - datetime.timedelta(days=1)
+
+    @staticmethod
     def pair_for_date(day):
-        return day.year, (day.month - 1) // 3 + 1
+        return day.year, Quarter.number_of_month(day.month)
 
     @staticmethod
     def parse_code(code):
@@ -239,12 +252,7 @@ class Quarter(models.Model):
 
     def fill_dates(self):
         self.ordinal = self.ordinal_of(self.year, self.number)
-        first_month = (self.number - 1) * 3 + 1
-        self.start_date = datetime.date(self.year, first_month, 1)
-        if self.number == 4:
-            self.end_date = datetime.date(self.year, 12, 31)
-        else:
-            self.end_date = datetime.date(self.year, first_month + 3, 1) - datetime.timedelta(days=1)
+        self.start_date, self.end_date = Quarter.dates_of(self.year, self.number)
 
     def save(self, *args, **kwargs):
         self.fill_dates()
