@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "imports",
     "reports",
     "meetings",
+    "clusterplan",  # no models: the project-wide management commands (load_demo, backup, migrate_locked…)
 ]
 
 MIDDLEWARE = [
