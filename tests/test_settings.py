@@ -234,7 +234,7 @@ def test_import_uploads_are_private_on_disk_and_in_the_bucket(settings, monkeypa
     so the preview and the confirm step may run on two app servers."""
     from storages.backends.s3 import S3Storage
 
-    from workplans.models import PrivateImportStorage, import_storage
+    from clusterplan.lib.private_storage import PrivateImportStorage, import_storage
 
     settings.STORAGE_URL = ""
     storage = import_storage()
