@@ -45,11 +45,11 @@ def workplan_tree_data(workplan):
             by_objective.setdefault(i.objective_id, []).append(indicator_data(i))
 
     def activity_data(a):
-        links = sorted(a.actor_links.all(), key=lambda l: (l.role != ActivityActor.Role.LEAD, l.order, l.pk))
+        links = sorted(a.actor_links.all(), key=lambda link: (link.role != ActivityActor.Role.LEAD, link.order, link.pk))
         return {
             "id": a.pk, "code": a.code, "title": a.title, "level": a.level, "status": a.status,
-            "actors": [{"name": l.actor.acronym, "role": l.role, **({"note": l.role_note} if l.role_note else {})}
-                       for l in links],
+            "actors": [{"name": link.actor.acronym, "role": link.role, **({"note": link.role_note} if link.role_note else {})}
+                       for link in links],
             "periods": [q.code for q in sorted(a.quarters.all(), key=lambda q: q.ordinal)],
             "indicators": by_activity.get(a.pk, []),
             **({"period_text": a.period_text} if a.period_text else {}),

@@ -70,7 +70,7 @@ def test_admin_actor_import_with_its_confirm_step(client_for, users):
     url = reverse("admin:workplans_actor_import")
     page = client.get(url)
     assert page.status_code == 200
-    csv = "acronym,name,kind,subcluster,aliases\nAMSS,Association malienne,ngo,,Ass. malienne survie Sahel\n".encode()
+    csv = b"acronym,name,kind,subcluster,aliases\nAMSS,Association malienne,ngo,,Ass. malienne survie Sahel\n"
     formats = re.findall(r'<option value="(\d+)"[^>]*>\s*csv', page.content.decode())
     preview = client.post(url, {"resource": "0", "format": formats[0] if formats else "0",
                                 "import_file": SimpleUploadedFile("actors.csv", csv)})
