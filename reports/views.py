@@ -14,7 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from workplans.models import Quarter, Workplan
 
 from .dashboard import workplan_dashboard
-from .exports import changes_for, performance_workbook, summary_workbook, write_csv
+from clusterplan.lib.exporting import csv_response, flavour_of
+
+from .exports import changes_for, write_csv, write_performance_workbook, write_summary_workbook
 from .forms import ReportFilterForm, SavedViewForm
 from .models import SavedView
 from .performance import ReportFilters, indicators_for, performance_table
@@ -95,10 +97,9 @@ def performance_xlsx(request, slug=None):
     _form, filters = _filters(request)
     table = performance_table(workplans, filters)
     changes = changes_for(indicators_for(workplans, filters).values("pk"), table.quarters)
-    workbook = performance_workbook(table, _title(workplan), request.user, changes)
     response = HttpResponse(content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{_filename(workplan, "xlsx")}"'
-    workbook.save(response)
+    write_performance_workbook(response, table, _title(workplan), request.user, changes)
     return response
 
 
@@ -106,11 +107,14 @@ def performance_xlsx(request, slug=None):
 def performance_csv(request, slug=None):
     workplan, workplans = _scope(slug)
     _form, filters = _filters(request)
+    hxl = request.GET.get("hxl") == "1"
+    if hxl:
+        filters.breakdowns = True  # the people reached by sex and age (#reached+ind+f …)
     table = performance_table(workplans, filters)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(workplan, "csv")}"'
-    response.write("\ufeff")  # so that Excel reads UTF-8
-    return write_csv(response, table, hxl=request.GET.get("hxl") == "1")
+    stem = _filename(workplan, "csv")[:-4] + ("-hxl" if hxl else "")
+    response, writer = csv_response(stem, flavour_of(request))
+    write_csv(writer, table, hxl=hxl, base_url=request.build_absolute_uri("/").rstrip("/"))
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -177,5 +181,5 @@ def quarter_summary_xlsx(request, slug):
     response = HttpResponse(content_type=XLSX)
     filename = f"{slugify(workplan.slug)}-{summary.quarter.code}-summary.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    summary_workbook(summary, request.user).save(response)
+    write_summary_workbook(response, summary, request.user)
     return response
