@@ -1,8 +1,6 @@
 """Workplan pages: the dashboard, the activities list (filters, exports), the plan tree,
 the quarter grid and quarter closures. Function views: permission, call, render."""
 
-import csv
-import io
 from collections import Counter
 
 from django.contrib import messages
@@ -15,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clusterplan.lib.exporting import neutralise_row
+from clusterplan.lib.exporting import Code, csv_response, flavour_of
+from clusterplan.lib.xlsx import write_table_workbook
 from indicators import services
 from meetings.models import ActionPoint
 from reports.models import SavedView
@@ -121,9 +120,10 @@ def activity_list(request):
 
 
 EXPORT_HEADERS = ["workplan", "code", "activity", "level", "status", "progress", "quarters", "responsible", "indicators"]
+EXPORT_WIDTHS = (18, 8, 60, 12, 12, 12, 20, 20, 60)
 
 
-def _export_rows(activities):
+def _export_rows(activities, separator=" | "):
     statuses = activity_statuses(activities)
     labels = dict(Status.choices)
     queryset = activities.select_related("workplan").prefetch_related(
@@ -131,13 +131,13 @@ def _export_rows(activities):
         Prefetch("indicators", queryset=Indicator.objects.active().only("id", "activity_id", "text")),
     )
     for activity in queryset.iterator(chunk_size=1000):
-        yield neutralise_row([
-            activity.workplan.slug, activity.code, activity.title, activity.get_level_display(),
+        yield [
+            activity.workplan.slug, Code(activity.code), activity.title, activity.get_level_display(),
             activity.get_status_display(), str(labels.get(statuses.get(activity.pk), "")),
             " ".join(q.code for q in activity.quarters.all()),
             ", ".join(link.actor.acronym for link in activity.actor_links.all()),
-            " | ".join(i.text for i in activity.indicators.all()),
-        ])
+            separator.join(i.text for i in activity.indicators.all()),
+        ]
 
 
 @require_GET
@@ -148,28 +148,18 @@ def activity_export(request, fmt):
                _("Responsible actors"), _("Indicators")]
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="activities-{stamp}.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response)
+        response, writer = csv_response(f"activities-{stamp}", flavour_of(request))
         writer.writerow(headers)
-        for row in _export_rows(activities):
-            writer.writerow(row)
+        writer.writerows(_export_rows(activities))
         return response
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(_("Activities"))
-        sheet.append(headers)
-        for row in _export_rows(activities):
-            sheet.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
+        response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="activities-{stamp}.xlsx"'
+        write_table_workbook(
+            response, _("Activities"), headers, _export_rows(activities, separator="\n"), widths=EXPORT_WIDTHS,
+            wrap=(2, 6, 7, 8), title=_("Activities"), author=request.user.get_full_name() or request.user.get_username(),
+            page_header=f"{_('Activities')} · {_('Exported on')} {timezone.localtime():%Y-%m-%d %H:%M}",
+        )
         return response
     raise Http404(_("Unknown export format."))
 

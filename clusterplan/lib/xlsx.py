@@ -221,3 +221,32 @@ class Sheet:
         if page_header:
             ws.set_header(f"&L{header_footer_text(page_header)}", {"margin": 0.3})
         ws.set_footer("&R&P / &N", {"margin": 0.3})
+
+
+def write_table_workbook(output, sheet_name, headers, rows, *, widths, wrap=(), title="", author="", page_header="",
+                         freeze_col=0, constant_memory=True):
+    """One sheet: a bold frozen header with a filter, then ``rows`` (plain values); A4 landscape, fit to width."""
+    book = Book(output, constant_memory=constant_memory, title=title, author=author)
+    sheet = book.sheet(sheet_name, widths=widths, wrap=wrap)
+    sheet.header(headers)
+    for values in rows:
+        styled = [(value, number_style(value)) if isinstance(value, (int, float)) and not isinstance(value, bool)
+                  else value for value in values]
+        sheet.write_row(styled, style="top")
+    sheet.finish(freeze_col=freeze_col, page_header=page_header)
+    book.close()
+
+
+def write_rows_workbook(output, sheet_name, rows, *, widths, header_row, title="", author="", page_header=""):
+    """One sheet of ``rows`` as given (a title above the header row ``header_row``, 0-based), every text
+    wrapped with its row height, the header bold on grey, frozen and repeated on printed pages."""
+    book = Book(output, title=title, author=author)
+    book.define("grey_header", bold=True, bg_color="#D9D9D9", text_wrap=True, valign="top")
+    sheet = book.sheet(sheet_name, widths=widths, wrap=range(len(widths)))
+    for index, values in enumerate(rows):
+        if index == header_row:
+            sheet.header(values, style="grey_header")
+        else:
+            sheet.write_row(values, style="top")
+    sheet.finish(autofilter=False, page_header=page_header or title)
+    book.close()
