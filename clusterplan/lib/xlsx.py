@@ -18,6 +18,7 @@ Control characters (U+0000–U+001F except tab and newlines) are removed from ev
 import datetime
 import math
 import re
+from decimal import Decimal
 
 import xlsxwriter
 
@@ -59,8 +60,6 @@ def number(value):
         return None
     if isinstance(value, (int, float)):
         return value
-    from decimal import Decimal
-
     value = Decimal(value)
     return int(value) if value == value.to_integral_value() else float(value)
 
@@ -156,6 +155,8 @@ class Sheet:
             cell_style = style
             if value.__class__ is tuple:
                 value, cell_style = value
+            if isinstance(value, Decimal):
+                value = number(value)
             if isinstance(value, str):
                 value = clean_text(value)
                 if col in self.wrap and not book.is_wrapped(cell_style):
