@@ -5,6 +5,7 @@ through ``clusterplan.lib.exporting`` (neutralised, per flavour). The HXL hashta
 dictionary (https://hxlstandard.org/standard/dictionary/) and pass libhxl's default schema.
 """
 
+import datetime
 import re
 from decimal import Decimal
 
@@ -27,6 +28,8 @@ STATUS_FILLS = {
 NUMBER_FORMAT = "#,##0"
 PERCENT_FORMAT = "0.0%"
 SECTOR = "Protection"
+CONSTANT_MEMORY = True
+DAY = datetime.timedelta(days=1)
 
 # The long-form CSV: (key, label, HXL hashtag); a column without a hashtag is ignored by HXL tools.
 CSV_COLUMNS = [
@@ -147,7 +150,7 @@ def _exported_rows(sheet, user, filters):
 
 def write_performance_workbook(output, table, title, user, changes):
     """Write the workbook to ``output``: sheet 1 the table grouped by objective, sheet 2 the period's change log."""
-    book = Book(output, constant_memory=True, title=title, author=user.get_full_name() or user.get_username(),
+    book = Book(output, constant_memory=CONSTANT_MEMORY, title=title, author=user.get_full_name() or user.get_username(),
                 created=timezone.localtime().replace(tzinfo=None))
     _styles(book)
     fixed, quarter_cols, end = table_columns(table)
@@ -240,14 +243,17 @@ def _changes_sheet(book, changes, title, user):
     states = {key: str(label) for key, label in ProgressReport.State.choices}
     count = 0
     tz = timezone.get_current_timezone()
+    epoch = datetime.datetime(1899, 12, 30)
     for when, username, kind, code, text, year, number_, org, value, state, reason in changes.iterator(chunk_size=5000):
         if when.tzinfo is not None:
             when = when.astimezone(tz).replace(tzinfo=None)
+        # a date cell: Excel's serial number with the date format (60,000 rows: cheaper than write_datetime)
+        serial = (when - epoch) / DAY
         value = _number(value)
         sheet.write_row([
-            when, username or "", kinds.get(kind, kind), code or "", text or "",
-            f"{year}-Q{number_}" if year else "", org or "", (value, number_style(value)), states.get(state, state),
-            reason or "",
+            (serial, "datetime"), username, kinds.get(kind, kind), code, text,
+            f"{year}-Q{number_}" if year else None, org, (value, number_style(value)), states.get(state, state),
+            reason,
         ], style="top")
         count += 1
     if not count:

@@ -101,24 +101,41 @@ class Book:
         self.styles = dict(STYLES)
         self.styles.update(styles or {})
         self._formats = {}
+        self._wrapped = {None: False}
+        self._clean = {}
 
     def define(self, name, **properties):
         self.styles[name] = properties
 
-    def format(self, name):
+    def formats(self, name):
         """The format of a style name; ``"a+b"`` merges styles a and b."""
-        if not name:
-            return None
         found = self._formats.get(name)
         if found is None:
+            if not name:
+                return None
             properties = {}
             for part in name.split("+"):
                 properties.update(self.styles[part])
             found = self._formats[name] = self.workbook.add_format(properties)
         return found
 
-    def is_wrapped(self, name):
-        return bool(name) and any(self.styles[part].get("text_wrap") for part in name.split("+"))
+    format = formats
+
+    def wrapped(self, name):
+        """Does the style wrap its text?"""
+        found = self._wrapped.get(name)
+        if found is None:
+            found = self._wrapped[name] = bool(name) and any(self.styles[p].get("text_wrap") for p in name.split("+"))
+        return found
+
+    def clean(self, text):
+        """``clean_text``, remembered for the texts that repeat (organisations, states, users)."""
+        found = self._clean.get(text)
+        if found is None:
+            found = clean_text(text) if CONTROL.search(text) or len(text) > MAX_TEXT else text
+            if len(self._clean) < 100_000:
+                self._clean[text] = found
+        return found
 
     def sheet(self, name, widths=(), wrap=()):
         title = re.sub(r"[\[\]:*?/\\]", " ", clean_text(name))[:31] or "Sheet"
@@ -147,48 +164,70 @@ class Sheet:
         return self.widths[col] if col < len(self.widths) else 8.43
 
     def write_row(self, values, style=None, level=0, height=None):
-        """Write one row; a value may be ``(value, style name)``. ``style`` applies to the cells without one."""
+        """Write one row; a value may be ``(value, style name)``. ``style`` applies to the cells without one.
+
+        The hot path of the big exports (a million cells): plain lookups, cached formats and cleaned
+        texts, and XlsxWriter's undecorated ``_write_*`` methods (row and column already numbers)."""
         ws, book, r = self.ws, self.book, self.row
+        wrapped, formats, clean, wrap_cols = book.wrapped, book.formats, book.clean, self.wrap
         cells = []
         lines = 1
-        for col, value in enumerate(values):
+        col = -1
+        for value in values:
+            col += 1
             cell_style = style
             if value.__class__ is tuple:
                 value, cell_style = value
-            if isinstance(value, Decimal):
-                value = number(value)
-            if isinstance(value, str):
-                value = clean_text(value)
-                if col in self.wrap and not book.is_wrapped(cell_style):
+                explicit = True
+            else:
+                explicit = False
+                if value is None:
+                    continue  # an empty cell: nothing to write (a styled one only when asked, as a tuple)
+            kind = value.__class__
+            if kind is str:
+                if not value and not explicit:
+                    continue
+                value = clean(value)
+                if col in wrap_cols and not wrapped(cell_style):
                     cell_style = f"{cell_style}+wrap" if cell_style else "wrap"
-                if book.is_wrapped(cell_style) and value:
-                    lines = max(lines, lines_needed(value, self.width_of(col)))
+                if value and wrapped(cell_style):
+                    width = self.width_of(col)
+                    if len(value) >= width - 1 or "\n" in value:
+                        lines = max(lines, lines_needed(value, width))
+            elif kind is Decimal:
+                value = number(value)
             cells.append((col, value, cell_style))
-        if level:
-            self.max_level = max(self.max_level, level)
+        if level and level > self.max_level:
+            self.max_level = level
         if height is None and lines > 1:
             height = min(MAX_HEIGHT, lines * LINE_HEIGHT)
         if height is not None or level:
             ws.set_row(r, height, None, {"level": level} if level else None)
         for col, value, cell_style in cells:
-            fmt = book.format(cell_style)
-            if value is None or value == "":
+            fmt = formats(cell_style) if cell_style else None
+            kind = value.__class__
+            if kind is str:
+                if value:
+                    ws._write_string(r, col, value, fmt)
+                elif fmt is not None:
+                    ws._write_blank(r, col, None, fmt)
+            elif value is None:
                 if fmt is not None:
-                    ws.write_blank(r, col, None, fmt)
-            elif isinstance(value, str):
-                ws.write_string(r, col, value, fmt)
-            elif isinstance(value, bool):
-                ws.write_boolean(r, col, value, fmt)
-            elif isinstance(value, (int, float)):
-                ws.write_number(r, col, value, fmt)
+                    ws._write_blank(r, col, None, fmt)
+            elif kind is int or kind is float:
+                ws._write_number(r, col, value, fmt)
+            elif kind is bool:
+                ws._write_boolean(r, col, value, fmt)
             elif isinstance(value, (datetime.datetime, datetime.date)):
                 if isinstance(value, datetime.datetime) and value.tzinfo is not None:
                     value = value.replace(tzinfo=None)
                 if fmt is None:
-                    fmt = book.format("datetime" if isinstance(value, datetime.datetime) else "date")
-                ws.write_datetime(r, col, value, fmt)
+                    fmt = formats("datetime" if isinstance(value, datetime.datetime) else "date")
+                ws._write_datetime(r, col, value, fmt)
+            elif isinstance(value, (int, float)):
+                ws._write_number(r, col, value, fmt)
             else:
-                ws.write_string(r, col, clean_text(value), fmt)
+                ws._write_string(r, col, clean(str(value)), fmt)
         self.row += 1
         return r
 
