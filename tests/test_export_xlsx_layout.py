@@ -7,7 +7,6 @@ apostrophe in text cells, and control characters never a failure.
 
 import datetime
 import io
-
 from pathlib import Path
 
 import pytest
