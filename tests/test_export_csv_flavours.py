@@ -70,7 +70,7 @@ def test_performance_csv(csv_plan, users, client_for, flavour):
 
 @pytest.mark.parametrize("flavour", ["excel", "data"])
 def test_activity_list_csv(csv_plan, users, client_for, flavour):
-    response, text = download(client_for(users.member), "workplans:activity_export", ["csv"], flavour=flavour)
+    response, text = download(client_for(users.member), "reports:activity_export", ["csv"], flavour=flavour)
     rows = parse(text, flavour)
     assert rows[0][:3] == ["Plan de travail", "Code", "Activité"]
     assert len(rows) > 1 and all(len(row) == 9 for row in rows)
@@ -90,7 +90,7 @@ def test_the_page_offers_both_flavours_in_the_users_language(csv_plan, users, cl
     body = page.content.decode()
     assert "CSV pour Excel (français)" in body and "CSV pour outils de données" in body
     assert "flavour=excel" in body and "flavour=data" in body
-    body = client.get(reverse("workplans:activity_list"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    body = client.get(reverse("reports:activity_list"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "CSV pour Excel (français)" in body and "flavour=data" in body
 
 

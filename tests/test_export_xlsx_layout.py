@@ -99,7 +99,7 @@ def test_no_text_cell_starts_with_an_apostrophe(report_plan, users, client_for):
     books = [
         get_book(client, "reports:performance_xlsx", [plan.workplan.slug]),
         get_book(client, "reports:quarter_summary_xlsx", [plan.workplan.slug], {"quarter": "2020-Q2"}),
-        get_book(client, "workplans:activity_export", ["xlsx"]),
+        get_book(client, "reports:activity_export", ["xlsx"]),
     ]
     for book in books:
         cells = text_cells(book)
@@ -125,7 +125,7 @@ def test_quarter_summary_fits_the_page_and_shows_whole_labels(long_plan, users, 
 
 
 def test_activity_list(long_plan, users, client_for):
-    sheet = get_book(client_for(users.member), "workplans:activity_export", ["xlsx"]).active
+    sheet = get_book(client_for(users.member), "reports:activity_export", ["xlsx"]).active
     assert [c.value for c in sheet[1]][:3] == ["Plan de travail", "Code", "Activité"]
     assert sheet.column_dimensions["C"].width >= 40
     assert_printed_for_people(sheet, 1)
@@ -164,7 +164,7 @@ def test_control_characters_never_break_an_export(report_plan, users, client_for
     values = [c.value for c in text_cells(book)]
     assert "Personnes touchées à Gao\tet\nMopti" in values
     assert get_book(client, "reports:quarter_summary_xlsx", [plan.workplan.slug], {"quarter": "2020-Q2"})
-    assert get_book(client, "workplans:activity_export", ["xlsx"])
+    assert get_book(client, "reports:activity_export", ["xlsx"])
     for flavour in ("excel", "data"):
         assert client.get(reverse("reports:performance_csv", args=[plan.workplan.slug]), {"flavour": flavour}).status_code == 200
     meeting = meetings.june
