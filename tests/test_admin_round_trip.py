@@ -69,7 +69,7 @@ def test_indicators_round_trip(db, plan, file_format):
     indicator = Indicator.objects.create(workplan=plan.workplan, activity=plan.activities[0], text="# de rapports",
                                          target=10, unit="", means_of_verification="")
     IndicatorTarget.objects.create(indicator=indicator, quarter=plan.quarters[0], value=Decimal("4.5"))
-    Indicator.objects.create(workplan=plan.workplan, text="+ de comités", code="", baseline=None)
+    Indicator.objects.create(workplan=plan.workplan, objective=plan.objective, text="+ de comités", code="", baseline=None)
     fields = ("id", "workplan", "activity", "code", "text", "kind", "unit", "baseline", "target", "means_of_verification")
     before = sorted(Indicator.objects.values_list(*fields))
     result, _raw = round_trip(IndicatorResource, file_format)

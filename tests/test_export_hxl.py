@@ -100,6 +100,7 @@ def test_meta_id_is_stable(hxl_plan, users, client_for):
     client = client_for(users.member)
     url = reverse("reports:performance_csv", args=[hxl_plan.plan.workplan.slug])
     first = [r["#meta+id"] for r in records(hxl_text(client, url))[1]]
-    Indicator.objects.create(workplan=hxl_plan.plan.workplan, code="Z", text="Nouvel indicateur", order=0)
+    Indicator.objects.create(workplan=hxl_plan.plan.workplan, objective=hxl_plan.plan.objective, code="Z",
+                             text="Nouvel indicateur", order=0)
     second = [r["#meta+id"] for r in records(hxl_text(client, url))[1]]
     assert set(first) < set(second)
