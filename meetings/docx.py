@@ -84,12 +84,15 @@ def minutes_docx(meeting):
     if meeting.introduction:
         rows.append([meeting.introduction, "", ""])
     rows += [[item.title, item.discussion, item.recommendations] for item in items]
-    _table(
+    agenda = _table(
         document,
         [_("Agenda items"), _("Discussions / information"), _("Recommendations / decisions")],
         rows,
         AGENDA_PROPORTIONS,
     )
+    if meeting.introduction:  # as in seed 002: the introduction runs across the three columns
+        cells = agenda.rows[1].cells
+        cells[0].merge(cells[2])
 
     point_headers = [_("Action"), _("Who"), _("Deadline"), _("Status"), _("Follow-up")]
     widths = POINT_PROPORTIONS

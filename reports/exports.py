@@ -131,10 +131,10 @@ def _page_header(title, user, filters):
 
 
 def _styles(book):
-    book.define("binary", num_format=f'[=1]"{_("Yes")}";[=0]"{_("No")}";General')
+    book.define("binary", num_format=f'[=1]"{_("Yes")}";[=0]"{_("No")}";General', valign="top")
     for status, colour in STATUS_FILLS.items():
         book.define(f"status_{status}", bg_color=f"#{colour}", valign="top")
-        book.define(f"objective_status_{status}", bold=True, bg_color=f"#{colour}")
+        book.define(f"objective_status_{status}", bold=True, bg_color=f"#{colour}", valign="top")
 
 
 def _exported_rows(sheet, user, filters):
@@ -159,7 +159,7 @@ def write_performance_workbook(output, table, title, user, changes):
     status_col = len(header) - 1
     filters = table.filters.describe() or [(_("none"), None)]
     widths = [10, 55, 40, 16, 7, 16, 11] + [11] * (status_col - 7) + [14]
-    sheet = book.sheet(_("Performance"), widths=widths, wrap=(1, 2, 3))
+    sheet = book.sheet(_("Performance"), widths=widths, wrap=(1, 2, 3, 5))
 
     sheet.write_row([(title, "title")])
     _exported_rows(sheet, user, filters)

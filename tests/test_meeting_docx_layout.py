@@ -72,3 +72,14 @@ def test_action_point_tables_have_the_same_layout(meetings):
     widths = grid_widths(points)
     assert widths[0] == max(widths) and len(widths) == 5
     assert points.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+
+
+def test_the_introduction_runs_across_the_table(meetings):
+    from meetings.docx import minutes_docx
+
+    meetings.june.introduction = "Après les mots de bienvenue du Coordinateur…"
+    meetings.june.save()
+    agenda = docx.Document(io.BytesIO(minutes_docx(meetings.june))).tables[0]
+    first = agenda.rows[1]._tr.tc_lst[0]
+    assert first.tcPr.find(qn("w:gridSpan")).get(qn("w:val")) == "3"
+    assert agenda.rows[1].cells[0].text == "Après les mots de bienvenue du Coordinateur…"

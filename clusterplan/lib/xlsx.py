@@ -39,12 +39,12 @@ STYLES = {
     "wrap": {"text_wrap": True, "valign": "top"},
     "top": {"valign": "top"},
     "header": {"bold": True, "bg_color": "#DDE5EE", "text_wrap": True, "valign": "top", "bottom": 1},
-    "objective": {"bold": True, "bg_color": "#EEF2F6"},
-    "number": {"num_format": NUMBER_FORMAT},
-    "decimal": {"num_format": DECIMAL_FORMAT},
-    "percent": {"num_format": PERCENT_FORMAT},
-    "date": {"num_format": DATE_FORMAT, "align": "left"},
-    "datetime": {"num_format": DATETIME_FORMAT, "align": "left"},
+    "objective": {"bold": True, "bg_color": "#EEF2F6", "valign": "top"},
+    "number": {"num_format": NUMBER_FORMAT, "valign": "top"},
+    "decimal": {"num_format": DECIMAL_FORMAT, "valign": "top"},
+    "percent": {"num_format": PERCENT_FORMAT, "valign": "top"},
+    "date": {"num_format": DATE_FORMAT, "align": "left", "valign": "top"},
+    "datetime": {"num_format": DATETIME_FORMAT, "align": "left", "valign": "top"},
 }
 
 
