@@ -92,7 +92,10 @@ def minutes_docx(meeting):
     )
     if meeting.introduction:  # as in seed 002: the introduction runs across the three columns
         cells = agenda.rows[1].cells
-        cells[0].merge(cells[2])
+        merged = cells[0].merge(cells[2])
+        for paragraph in merged.paragraphs[1:]:
+            if not paragraph.text:  # the empty cells' paragraphs
+                paragraph._p.getparent().remove(paragraph._p)
 
     point_headers = [_("Action"), _("Who"), _("Deadline"), _("Status"), _("Follow-up")]
     widths = POINT_PROPORTIONS
