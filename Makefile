@@ -6,14 +6,14 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv migrate demo messages check clean backup restore load
+.PHONY: run test venv migrate demo messages check check-exports clean backup restore load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: requirements.txt | $(BIN)/python
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 venv: $(VENV)/.installed
@@ -38,6 +38,11 @@ test: venv
 check: venv
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Every export of the demo data converted to PDF by LibreOffice (soffice): fails on any conversion
+# error; says so and succeeds when LibreOffice is not installed (bench/check_exports.py).
+check-exports: venv
+	$(BIN)/python bench/check_exports.py
 
 messages: venv
 	$(BIN)/python manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=staticfiles
