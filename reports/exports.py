@@ -266,7 +266,9 @@ def _places():
     from workplans.text import normalize_name
 
     places = {}
-    for name, kind, parent in Location.objects.values_list("name", "kind", "parent__name"):
+    rows = Location.objects.values_list("name", "kind", "parent__name")
+    # cercles first: a name that is both (Gao, Mopti …) reads as the region
+    for name, kind, parent in sorted(rows, key=lambda row: row[1] != Location.Kind.CERCLE):
         if kind == Location.Kind.REGION:
             places[normalize_name(name)] = (name, "")
         elif kind == Location.Kind.CERCLE:

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from indicators.models import Indicator
-from workplans.models import ActivityActor
+from workplans.models import Activity, ActivityActor
 
 REQUIRED_TAGS = [
     "#indicator+code", "#indicator+name", "#indicator+value+num+target", "#indicator+value+num+actual",
@@ -47,6 +47,8 @@ def validate(text, tmp_path):
 def hxl_plan(report_plan, nrc):
     plan = report_plan.plan
     ActivityActor.objects.create(activity=plan.activities[0], actor=nrc, order=5)
+    Activity.objects.filter(pk=plan.activities[0].pk).update(place="ansongo")
+    Activity.objects.filter(pk=plan.activities[1].pk).update(place="Gao")
     indicator = report_plan.indicators.a
     indicator.disaggregate_sex = True
     indicator.save()
@@ -83,6 +85,9 @@ def test_hxl_values_follow_the_dictionary(hxl_plan, users, client_for):
     assert (row["#targeted+ind"], row["#reached+ind"]) == ("25", "15")  # "Personnes touchées" counts people
     assert (row["#reached+ind+f"], row["#reached+ind+m"]) == ("11", "4")  # validated breakdowns only
     assert row["#sector+cluster"] == "Protection"
+    assert (row["#adm1+name"], row["#adm2+name"]) == ("Gao", "Ansongo")  # the activity's place, a known cercle
+    c_row = next(r for r in rows if r["#indicator+code"] == "C")
+    assert (c_row["#adm1+name"], c_row["#adm2+name"]) == ("Gao", "")  # a region (and a cercle): the region
     assert row["#meta+url"] == f"http://testserver/indicators/{hxl_plan.indicators.a.pk}/"
     # indicators that do not count people have no #targeted / #reached
     for code in ("B", "C", "D", "E"):
