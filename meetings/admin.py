@@ -2,6 +2,7 @@ from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 
 from clusterplan.lib.admin_formats import FORMATS as ADMIN_FORMATS
+
 from .models import ActionPoint, AgendaItem, Contact, Meeting
 from .resources import ContactResource
 

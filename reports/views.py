@@ -30,7 +30,6 @@ from workplans.models import Activity, ActivityActor, Actor, ExpectedResult, Obj
 from workplans.permissions import can_coordinate_workplan, get_workplan_for_user
 
 from .dashboard import workplan_dashboard
-
 from .exports import changes_for, write_csv, write_performance_workbook, write_summary_workbook
 from .forms import ReportFilterForm, SavedViewForm
 from .models import SavedView

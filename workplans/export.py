@@ -8,7 +8,6 @@ from clusterplan.lib.xlsx import write_rows_workbook
 from .importing.workbooks import TEMPLATE_COLUMNS
 from .models import Activity, ActivityActor, ExpectedResult, Objective
 
-
 PERIOD_AS_WRITTEN = "Période telle qu'écrite"
 
 

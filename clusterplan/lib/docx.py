@@ -75,7 +75,7 @@ def new_document(*, title="", author="", language="fr", landscape=False, margin_
     normal.font.name = font
     normal.font.size = Pt(size)
     set_language(document, language)
-    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     props = document.core_properties
     props.title = text(title)[:255]
     props.author = text(author)[:255]
