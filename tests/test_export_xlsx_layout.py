@@ -191,3 +191,10 @@ def test_the_importers_annotated_csv_has_text_cells_without_apostrophes(db):
     values = [c.value for c in cells]
     assert "- un tiret" in values and '=HYPERLINK("http://evil")' in values
     assert all(c.data_type == "s" for c in cells)
+
+
+def test_titles_stay_on_one_line(report_plan, users, client_for):
+    sheet = get_book(client_for(users.member), "reports:quarter_summary_xlsx", [report_plan.plan.workplan.slug],
+                     {"quarter": "2020-Q2"}).worksheets[0]
+    assert sheet["A1"].font.bold and not sheet["A1"].alignment.wrap_text
+    assert sheet.row_dimensions[1].height is None  # the default height: nothing to cut

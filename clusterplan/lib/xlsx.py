@@ -33,7 +33,7 @@ DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 
 STYLES = {
-    "title": {"bold": True, "font_size": 14},
+    "title": {"bold": True, "font_size": 14, "text_wrap": False},  # on one line, over the next columns
     "bold": {"bold": True},
     "italic": {"italic": True},
     "wrap": {"text_wrap": True, "valign": "top"},
@@ -102,6 +102,7 @@ class Book:
         self.styles.update(styles or {})
         self._formats = {}
         self._wrapped = {None: False}
+        self._wrapping = {}
         self._clean = {}
 
     def define(self, name, **properties):
@@ -126,6 +127,18 @@ class Book:
         found = self._wrapped.get(name)
         if found is None:
             found = self._wrapped[name] = bool(name) and any(self.styles[p].get("text_wrap") for p in name.split("+"))
+        return found
+
+    def wrapping(self, name):
+        """The style with wrapped text (``name+wrap``), unless it says ``text_wrap: False`` (a title)."""
+        found = self._wrapping.get(name)
+        if found is None:
+            parts = name.split("+") if name else []
+            if self.wrapped(name) or any(self.styles[p].get("text_wrap") is False for p in parts):
+                found = name
+            else:
+                found = f"{name}+wrap" if name else "wrap"
+            self._wrapping[name] = found
         return found
 
     def clean(self, text):
@@ -188,8 +201,8 @@ class Sheet:
                 if not value and not explicit:
                     continue
                 value = clean(value)
-                if col in wrap_cols and not wrapped(cell_style):
-                    cell_style = f"{cell_style}+wrap" if cell_style else "wrap"
+                if col in wrap_cols:
+                    cell_style = book.wrapping(cell_style)
                 if value and wrapped(cell_style):
                     width = self.width_of(col)
                     if len(value) >= width - 1 or "\n" in value:
