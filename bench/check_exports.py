@@ -47,17 +47,13 @@ def download_all(out):
     from django.urls import reverse
 
     from clusterplan.lib.admin_formats import CSV, XLSX
+    from imports.export import workplan_workbook
     from indicators.resources import IndicatorResource
     from meetings.models import Meeting
     from meetings.resources import ContactResource
     from reports.quarterly import default_quarter, plan_quarters
     from workplans.models import Workplan
     from workplans.resources import ActorResource
-
-    try:
-        from imports.export import workplan_workbook
-    except ImportError:
-        from workplans.export import workplan_workbook
 
     admin = get_user_model().objects.get(username="admin")
     client = Client(HTTP_HOST="localhost")

@@ -20,7 +20,6 @@ from clusterplan.lib.docx import add_table, new_document
 AGENDA_PROPORTIONS = (24, 48, 28)
 POINT_PROPORTIONS = (34, 17, 13, 11, 25)
 
-
 def _text(value):
     # Word does not evaluate text runs as formulas: the text is written as typed (control characters removed).
     from clusterplan.lib.docx import text

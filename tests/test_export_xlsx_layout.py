@@ -15,9 +15,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from workplans.importing import parse_file
+from imports.parsing import parse_file
+from imports.services import workplan_import_commit
 from workplans.models import Activity, Objective
-from workplans.services import workplan_import_commit
 
 LONG = ("Renforcer les capacités des acteurs communautaires sur la prévention, l'identification et le "
         "référencement des cas de violences basées sur le genre dans les régions du nord et du centre du Mali")
@@ -165,10 +165,8 @@ def test_control_characters_never_break_an_export(report_plan, users, client_for
     assert "Personnes touchées à Gao\tet\nMopti" in values
     assert get_book(client, "reports:quarter_summary_xlsx", [plan.workplan.slug], {"quarter": "2020-Q2"})
     assert get_book(client, "reports:activity_export", ["xlsx"])
-    try:
-        from imports.export import workplan_workbook
-    except ImportError:  # before the importer's move to its own app
-        from workplans.export import workplan_workbook
+    from imports.export import workplan_workbook
+
     plan_book = load_workbook(io.BytesIO(workplan_workbook(plan.workplan)))
     assert "Sensibilisation" in [c.value for c in text_cells(plan_book)]
     for flavour in ("excel", "data"):
@@ -181,10 +179,8 @@ def test_control_characters_never_break_an_export(report_plan, users, client_for
 
 
 def test_the_importers_annotated_csv_has_text_cells_without_apostrophes(db):
-    try:
-        from imports.workbooks import annotated_workbook
-    except ImportError:  # before the importer's move to its own app
-        from workplans.importing.workbooks import annotated_workbook
+    from imports.workbooks import annotated_workbook
+
     data = "Objectif;Code;Activités\n- un tiret;1.1;=HYPERLINK(\"http://evil\")\n".encode()
     book = load_workbook(io.BytesIO(annotated_workbook(data, "plan.csv", [])))
     cells = text_cells(book)

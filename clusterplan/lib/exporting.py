@@ -37,6 +37,23 @@ def neutralise_row(values):
     return [neutralise(value) for value in values]
 
 
+def spreadsheet_number(value):
+    """A Decimal (or ``None``) as an int or a float, which a spreadsheet or JSON shows as a number."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def column_letter(index):
+    """A spreadsheet column's letters from its 1-based index: 1 → A, 27 → AA."""
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def unneutralise(value):
     """The text as typed, from a cell of one of our CSV files (``'+223 …`` → ``+223 …``)."""
     if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1:].startswith(FORMULA_PREFIXES):

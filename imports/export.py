@@ -1,21 +1,15 @@
 """A saved workplan as a tree (JSON) or as a clean workbook that re-imports to the same tree."""
 
 import io
-from decimal import Decimal
 
+from clusterplan.lib.exporting import spreadsheet_number
 from clusterplan.lib.xlsx import write_rows_workbook
+from indicators.models import Indicator
+from workplans.models import Activity, ActivityActor, ExpectedResult, Objective
 
-from .importing.workbooks import TEMPLATE_COLUMNS
-from .models import Activity, ActivityActor, ExpectedResult, Objective
+from .workbooks import TEMPLATE_COLUMNS
 
 PERIOD_AS_WRITTEN = "Période telle qu'écrite"
-
-
-def _number(value):
-    if value is None:
-        return None
-    value = Decimal(value)
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def _objective_level(objective, has_children):
@@ -28,8 +22,6 @@ def _objective_level(objective, has_children):
 
 def workplan_tree_data(workplan):
     """The workplan as nested dicts (the ``export_workplan --format json`` shape), in 7 queries."""
-    from indicators.models import Indicator
-
     objectives = list(Objective.objects.filter(workplan=workplan).order_by("order", "id"))
     results = list(ExpectedResult.objects.filter(objective__workplan=workplan).order_by("order", "id"))
     activities = list(
@@ -40,8 +32,8 @@ def workplan_tree_data(workplan):
 
     def indicator_data(i):
         return {
-            "id": i.pk, "code": i.code, "text": i.text, "kind": i.kind, "target": _number(i.target),
-            "baseline": _number(i.baseline), "unit": i.unit, "means_of_verification": i.means_of_verification,
+            "id": i.pk, "code": i.code, "text": i.text, "kind": i.kind, "target": spreadsheet_number(i.target),
+            "baseline": spreadsheet_number(i.baseline), "unit": i.unit, "means_of_verification": i.means_of_verification,
         }
 
     by_activity, by_result, by_objective = {}, {}, {}
