@@ -197,6 +197,8 @@ class Sheet:
                 if value is None:
                     continue  # an empty cell: nothing to write (a styled one only when asked, as a tuple)
             kind = value.__class__
+            if kind is not str and isinstance(value, str):  # a str subclass (exporting.Code)
+                value, kind = str(value), str
             if kind is str:
                 if not value and not explicit:
                     continue
