@@ -17,6 +17,7 @@ from workplans.models import Quarter
 from workplans.text import fold
 
 from . import values as v
+from .actors import split_organisations
 from .errors import ImportWarning, WorkplanImportError
 from .tree import (
     ParsedActivity,
@@ -448,14 +449,12 @@ class Parser:
                 for activity, indicator in zip(activities, indicators):
                     activity.indicators.append(indicator)
             else:
-                owner.indicators.extend(indicators)
-                if self.result:
-                    message = _("%(a)d activities and %(i)d indicators in one row cannot be paired: the indicators "
-                                "are attached to the expected result.")
-                else:
-                    message = _("%(a)d activities and %(i)d indicators in one row cannot be paired: the indicators "
-                                "are attached to the objective.")
-                self.warn(sheet, number, indicator_col, message % {"a": len(activities), "i": len(indicators)}, layout)
+                # every indicator needs responsible organisations: the row's first activity (and its actors)
+                activities[0].indicators.extend(indicators)
+                message = _("%(a)d activities and %(i)d indicators in one row cannot be paired: the indicators "
+                            "are attached to the row's first activity, “%(title)s”, and its organisations.")
+                self.warn(sheet, number, indicator_col, message % {
+                    "a": len(activities), "i": len(indicators), "title": activities[0].title[:60]}, layout)
         if activities:
             self.fill_activities(sheet, layout, row, number, activities)
 
@@ -532,7 +531,7 @@ class Parser:
                 continue
             for activity, chunk in zip(activities, self.split_for(raw_lines(text), n)):
                 for line in chunk:
-                    for actor_name, note in v.split_actors(line):
+                    for actor_name, note in split_organisations(line):
                         if len(actor_name) > 120:
                             self.warn(sheet, number, index, _("Actor name too long, cut: “%(name)s…”.")
                                       % {"name": actor_name[:40]}, layout)

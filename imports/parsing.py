@@ -6,6 +6,7 @@ translated message. Saving is ``imports.services.workplan_import_commit``.
 
 from django.utils.translation import gettext as _
 
+from .actors import fill_missing_organisations
 from .errors import ImportWarning, WorkplanImportError
 from .layout import parse_sheets
 from .readers import read_file
@@ -34,4 +35,5 @@ def parse_file(data, name=""):
     except RecursionError:
         raise WorkplanImportError(_("The file is too deeply nested to be read."))
     plan.file_kind = kind
+    fill_missing_organisations(plan)
     return plan

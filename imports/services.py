@@ -11,15 +11,15 @@ from workplans.models import (
     Activity,
     ActivityActor,
     Actor,
-    ActorAlias,
     Cluster,
     ExpectedResult,
     Objective,
     Quarter,
-    SubClusterAlias,
     Workplan,
 )
 from workplans.text import fold, normalize_name
+
+from .decisions import DROP, MAP, indicator_settings, known_keys, organisation_choice
 
 
 @dataclass
@@ -45,16 +45,15 @@ def _key(text):
 
 
 class _ActorResolver:
-    """Names → Actors through codes and aliases (actors', then sub-clusters'), loaded once."""
+    """Names → Actors through codes and aliases (actors', then sub-clusters'), loaded once.
 
-    def __init__(self):
-        self.by_key = {a.normalized_code: a for a in Actor.objects.all()}
-        for alias in ActorAlias.objects.select_related("actor"):
-            self.by_key.setdefault(alias.normalized, alias.actor)
-        actor_of_subcluster = {a.subcluster_id: a for a in self.by_key.values() if a.subcluster_id}
-        for alias in SubClusterAlias.objects.all():
-            if alias.subcluster_id in actor_of_subcluster:
-                self.by_key.setdefault(alias.normalized, actor_of_subcluster[alias.subcluster_id])
+    A name the database does not know follows the administrator's decision in the preview
+    (``imports.decisions``): accepted as a new organisation, mapped to an existing one, or dropped.
+    """
+
+    def __init__(self, decisions=None):
+        self.by_key = known_keys()
+        self.decisions = decisions or {}
         self.new = {}
 
     def resolve(self, name):
@@ -63,6 +62,14 @@ class _ActorResolver:
             return None
         if key in self.by_key:
             return self.by_key[key]
+        action, actor_pk = organisation_choice(self.decisions, name)
+        if action == DROP:
+            return None
+        if action == MAP and actor_pk:
+            actor = next((a for a in self.by_key.values() if a.pk == actor_pk), None) or Actor.objects.filter(pk=actor_pk).first()
+            if actor is not None:
+                self.by_key[key] = actor
+                return actor
         if key not in self.new:
             self.new[key] = Actor(acronym=name[:120], normalized_code=key)
         return self.new[key]
@@ -145,13 +152,14 @@ def _set_if_changed(obj, values):
 
 
 @transaction.atomic
-def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=None, cluster=None):
+def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=None, cluster=None, decisions=None):
     """Save a ``ParsedPlan`` as the workplan ``slug`` (created or updated in place).
 
     Matching objectives, results, activities and indicators keep their ids (and so the
     progress reported against them); new ones are added; activities and indicators no
     longer in the file are archived, never deleted. Importing the same file twice changes
     nothing. With ``dry_run`` everything is rolled back and only the summary is returned.
+    ``decisions``: the administrator's choices in the preview (``imports.decisions``).
     """
     summary = ImportSummary(dry_run=dry_run)
     now = timezone.now()
@@ -306,7 +314,7 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
     changed_quarters = {a for a, _q in (wanted_ids ^ current)}
 
     # --- actors ---------------------------------------------------------------------------
-    resolver = _ActorResolver()
+    resolver = _ActorResolver(decisions)
     wanted_links = {}
     for pa, _o, _r in placed:
         activity = activity_of[id(pa)]
@@ -353,6 +361,7 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
         for parsed_result in parsed_objective.results:
             owned.extend((pi, None, result_of[id(parsed_result)], None) for pi in parsed_result.indicators)
     used, to_create, to_update = set(), [], []
+    rules = indicator_settings(parsed, decisions)  # aggregation and disaggregation read from the wording
     for order, (pi, activity, result, objective) in enumerate(owned):
         owner_key = (activity.pk if activity else None, result.pk if result else None, objective.pk if objective else None)
         candidates = ind_by_owner_text.get((*owner_key, _key(pi.text)), []) + ind_by_owner_text.get(("any", _key(pi.text)), [])
@@ -362,6 +371,9 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
             "text": pi.text, "kind": pi.kind, "target": pi.target, "baseline": pi.baseline, "unit": pi.unit,
             "means_of_verification": pi.means_of_verification, "order": order, "archived_at": None,
         }
+        rule, corrected = rules.get(id(pi), ({}, False))
+        if indicator is None or corrected:
+            values.update(rule)  # an indicator already saved keeps its rules unless the administrator corrected them
         if indicator is None:
             indicator = Indicator(workplan=workplan, source_ref=pi.ref[:100], **values)
             to_create.append(indicator)
@@ -378,7 +390,8 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
     if to_update:
         Indicator.objects.bulk_update(
             to_update, ["activity", "result", "objective", "code", "text", "kind", "target", "baseline", "unit",
-                        "means_of_verification", "order", "source_ref", "archived_at"], batch_size=500)
+                        "means_of_verification", "order", "source_ref", "archived_at", "aggregation", "disaggregate_sex",
+                        "disaggregate_age", "disaggregate_cercle"], batch_size=500)
     gone = [i for i in existing_indicators if i.pk not in used and i.archived_at is None]
     if gone:
         Indicator.objects.filter(pk__in=[i.pk for i in gone]).update(archived_at=now)

@@ -111,6 +111,7 @@ class Indicator(models.Model):
         SUM = "sum", _("Summed over quarters")
         CUMULATIVE = "cumulative", _("Cumulative running total")
         LATEST = "latest", _("Latest value")
+        ONCE = "once", _("Done once (a single deliverable)")
 
     class PlaceRule(models.TextChoices):
         SUM = "sum", _("Sum")
@@ -198,7 +199,7 @@ class Indicator(models.Model):
     @property
     def effective_aggregation(self):
         """Percentages, yes/no and milestones are never summed over quarters."""
-        if self.kind != self.Kind.NUMBER:
+        if self.kind != self.Kind.NUMBER and self.aggregation != self.Aggregation.ONCE:
             return self.Aggregation.LATEST
         return self.aggregation
 
@@ -232,6 +233,9 @@ class Indicator(models.Model):
                 continue
             if self.effective_aggregation == self.Aggregation.SUM:
                 total += value
+                running[ordinal] = total
+            elif self.effective_aggregation == self.Aggregation.ONCE:  # delivered once: more reports add nothing
+                total = max(total, value)
                 running[ordinal] = total
             else:  # cumulative running total, or latest value: the last report is the figure
                 running[ordinal] = value

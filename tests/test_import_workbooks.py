@@ -45,11 +45,14 @@ def test_2019_months_ticks_levels_and_actors():
     assert first.quarters == [(2019, 1), (2019, 2), (2019, 3), (2019, 4)]
     assert first.months[0] == "2019-01" and len(first.months) == 12
     assert first.level == "local"
-    assert [a.name for a in first.actors][:4] == ["COORD", "OIFAM", "COOR", "HCR"]
+    # issue 12: COORD and COOR are the cluster's coordination (CP); "coordinateur du cluster" its note
+    assert [a.name for a in first.actors][:3] == ["CP", "OIFAM", "HCR"]
     abuja = find(plan, "Préparation et participation")
     assert abuja.quarters == [(2019, 1)] and abuja.months == ["2019-03"]
     kampala = find(plan, "Transposition de la Convention")
-    assert kampala.actors[0].name == "Comité de rédaction" and kampala.actors[0].note == "ONAR/ONCHR/HCR"
+    # issue 12: the drafting committee's members are the organisations, the committee their note
+    assert [(a.name, a.note) for a in kampala.actors] == [
+        ("ONAR", "Comité de rédaction"), ("HCDH", "Comité de rédaction"), ("HCR", "Comité de rédaction")]
     survivors = find(plan, "Prise en charge multisecteurielle")
     assert (survivors.indicators[0].kind, survivors.indicators[0].target) == ("percent", Decimal("80"))
     sessions = find(plan, "Sensibilisation pour la prévention")
@@ -75,9 +78,10 @@ def test_2020_plan_results_periods_and_pairing():
     # three activities paired with three lines of responsibles and periods
     imo = find(plan, "Recrutement d'un IMO")
     assert [a.name for a in imo.actors] == ["CP"] and imo.indicators[0].target == Decimal("1")
-    # two activities and one indicator: kept at the result, flagged with sheet and row
+    # two activities and one indicator: attached to the row's first activity (issue 12), flagged with sheet and row
     assert any(w.row == 7 and "Indicateurs" in w.column for w in plan.warnings)
-    assert len(general.objectives[0].results[0].indicators) == 1
+    assert not any(r.indicators for o in general.objectives for r in o.results)
+    assert all(i for o in plan.all_objectives() for i in [not o.indicators])
     funded = find(plan, "Présentation régulière")
     assert funded.indicators[0].kind == "percent"
     assert plan.notes and plan.notes[0].startswith("¹")

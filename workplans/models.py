@@ -95,11 +95,13 @@ class Actor(models.Model):
         GOVERNMENT = "government", _("Government")
         CLUSTER_BODY = "cluster_body", _("Cluster body")
         DONOR = "donor", _("Donor")
+        RED_CROSS = "red_cross", _("Red Cross / Red Crescent")
         OTHER = "other", _("Other")
 
     acronym = models.CharField(_("acronym"), max_length=120, unique=True)
     normalized_code = models.CharField(max_length=240, editable=False, db_index=True)
     name = models.CharField(_("full name"), max_length=300, blank=True)
+    name_en = models.CharField(_("full name in English"), max_length=300, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     subcluster = models.ForeignKey(
         SubCluster,

@@ -1,0 +1,122 @@
+"""What the administrator decides before confirming an import: new organisations, indicator rules.
+
+``ImportSession.decisions`` (JSON) holds::
+
+    {"organisations": {"<name as read>": {"action": "accept" | "map" | "drop", "actor": <pk or null>}},
+     "indicators": {"<index>": {"text": "<wording>", "aggregation": "sum" | "latest" | "once" | "cumulative",
+                                 "sex": bool, "age": bool, "cercle": bool}}}
+
+``organisation_proposals`` and ``indicator_proposals`` compute what the preview shows (with the
+suggestion); ``indicator_settings`` is what the apply writes on the indicators it creates, or on
+those the administrator corrected.
+"""
+
+from difflib import SequenceMatcher
+
+from indicators import wording
+from workplans.models import Actor, ActorAlias, SubClusterAlias
+from workplans.text import fold, normalize_name
+
+ACCEPT, MAP, DROP = "accept", "map", "drop"
+ACTIONS = (ACCEPT, MAP, DROP)
+
+
+def known_keys():
+    """``{normalized name: Actor}`` over acronyms, actors' aliases and sub-clusters' aliases."""
+    by_key = {a.normalized_code: a for a in Actor.objects.all()}
+    for alias in ActorAlias.objects.select_related("actor"):
+        by_key.setdefault(alias.normalized, alias.actor)
+    actor_of_subcluster = {a.subcluster_id: a for a in by_key.values() if a.subcluster_id}
+    for alias in SubClusterAlias.objects.all():
+        if alias.subcluster_id in actor_of_subcluster:
+            by_key.setdefault(alias.normalized, actor_of_subcluster[alias.subcluster_id])
+    return by_key
+
+
+def _suggest(name, actors):
+    """The existing organisation ``name`` probably is (similar acronym or full name), or ``None``."""
+    key = normalize_name(name)
+    best, best_score = None, 0.0
+    for actor in actors:
+        for candidate in (actor.acronym, actor.name, actor.name_en):
+            other = normalize_name(candidate)
+            if not other:
+                continue
+            score = SequenceMatcher(None, key, other).ratio()
+            if len(key) >= 3 and (key in other or other in key) and min(len(key), len(other)) >= 3:
+                score = max(score, 0.85)
+            if score > best_score:
+                best, best_score = actor, score
+    return best if best_score >= 0.8 else None
+
+
+def organisation_proposals(parsed, decisions=None):
+    """The organisations the file names that the database does not know, each with a suggestion.
+
+    ``[{"name", "activities": n, "suggestion": Actor | None, "action", "actor_id"}]``.
+    """
+    decisions = (decisions or {}).get("organisations", {})
+    by_key = known_keys()
+    counts = {}
+    for activity in parsed.all_activities():
+        for parsed_actor in activity.actors:
+            key = normalize_name(parsed_actor.name)
+            if key and key not in by_key:
+                name = counts.setdefault(key, [parsed_actor.name, 0])
+                name[1] += 1
+    actors = sorted({a.pk: a for a in by_key.values()}.values(), key=lambda a: a.acronym)
+    rows = []
+    for name, count in sorted(counts.values(), key=lambda item: fold(item[0])):
+        suggestion = _suggest(name, actors)
+        decided = decisions.get(name, {})
+        action = decided.get("action") or (MAP if suggestion else ACCEPT)
+        actor_id = decided.get("actor") or (suggestion.pk if suggestion else None)
+        rows.append({"name": name, "activities": count, "suggestion": suggestion, "action": action, "actor_id": actor_id})
+    return rows
+
+
+def inferred(parsed_indicator, plan_dimensions):
+    """What the wording (and the plan's note) says: ``{"aggregation", "sex", "age", "cercle", "proposed"}``."""
+    dims = wording.disaggregation(parsed_indicator.text)
+    proposed = set()
+    if plan_dimensions:
+        if wording.counts_people(parsed_indicator.text):
+            dims |= plan_dimensions
+        else:
+            proposed = plan_dimensions - dims
+    return {
+        "aggregation": wording.aggregation(parsed_indicator.text, parsed_indicator.kind),
+        "sex": wording.SEX in dims, "age": wording.AGE in dims, "cercle": wording.CERCLE in dims,
+        "proposed": sorted(proposed),
+    }
+
+
+def indicator_proposals(parsed, decisions=None):
+    """Every indicator of the file with its inferred rule, corrected by the decisions already taken."""
+    decided = (decisions or {}).get("indicators", {})
+    plan_dimensions = wording.plan_disaggregation(parsed.notes)
+    rows = []
+    for index, pi in enumerate(parsed.all_indicators()):
+        row = {"index": str(index), "text": pi.text, "kind": pi.kind, **inferred(pi, plan_dimensions), "corrected": False}
+        choice = decided.get(str(index))
+        if choice and choice.get("text") == pi.text:
+            row.update({k: choice[k] for k in ("aggregation", "sex", "age", "cercle") if k in choice})
+            row["corrected"] = True
+        rows.append(row)
+    return rows
+
+
+def indicator_settings(parsed, decisions=None):
+    """``{id(parsed indicator): (fields, corrected)}``: the model fields to write on each indicator."""
+    settings = {}
+    for pi, row in zip(parsed.all_indicators(), indicator_proposals(parsed, decisions)):
+        fields = {"aggregation": row["aggregation"], "disaggregate_sex": row["sex"], "disaggregate_age": row["age"],
+                  "disaggregate_cercle": row["cercle"]}
+        settings[id(pi)] = (fields, row["corrected"])
+    return settings
+
+
+def organisation_choice(decisions, name):
+    """``(action, actor pk)`` decided for a name the database does not know (default: accept)."""
+    decided = (decisions or {}).get("organisations", {}).get(name) or {}
+    return decided.get("action") or ACCEPT, decided.get("actor")
