@@ -1,4 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
@@ -19,6 +21,7 @@ from .models import (
     Workplan,
 )
 from .resources import ActorResource
+from .services import ActorMergeError, actor_merge
 
 
 class SubClusterInline(admin.TabularInline):
@@ -58,11 +61,39 @@ class ActorAliasInline(admin.TabularInline):
 class ActorAdmin(ImportExportModelAdmin):
     resource_classes = [ActorResource]
     formats = ADMIN_FORMATS  # CSV/TSV with a BOM, xlsx by XlsxWriter: each reads back what it writes
-    list_display = ["acronym", "name", "kind", "subcluster"]
+    list_display = ["acronym", "name", "name_en", "kind", "subcluster"]
     list_filter = ["kind", "subcluster"]
-    search_fields = ["acronym", "name", "aliases__name"]
+    search_fields = ["acronym", "name", "name_en", "aliases__name"]
     list_select_related = ["subcluster"]
     inlines = [ActorAliasInline]
+    actions = ["merge_organisations"]
+
+    @admin.action(description=_("Merge the selected organisations into one"), permissions=["change", "delete"])
+    def merge_organisations(self, request, queryset):
+        """Choose the organisation kept; the others' links, reports, profiles, contacts… move to it."""
+        actors = list(queryset.order_by("acronym"))
+        if len(actors) < 2:
+            self.message_user(request, gettext("Select at least two organisations to merge."), messages.WARNING)
+            return None
+        if "apply" in request.POST:
+            keep = next((a for a in actors if str(a.pk) == request.POST.get("keep")), None)
+            if keep is None:
+                self.message_user(request, gettext("Choose the organisation to keep."), messages.ERROR)
+            else:
+                try:
+                    moved = actor_merge(keep, actors, user=request.user)
+                except ActorMergeError as exc:
+                    self.message_user(request, str(exc), messages.ERROR)
+                    return None
+                summary = ", ".join(f"{label}: {count}" for label, count in sorted(moved.items()))
+                self.message_user(request, gettext("%(others)s merged into %(keep)s (%(moved)s).") % {
+                    "others": ", ".join(str(a) for a in actors if a.pk != keep.pk), "keep": keep,
+                    "moved": summary or gettext("nothing to move")}, messages.SUCCESS)
+                return None
+        return TemplateResponse(request, "admin/workplans/actor/merge.html", {
+            **self.admin_site.each_context(request), "title": gettext("Merge organisations"), "actors": actors,
+            "opts": self.model._meta, "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        })
 
 
 @admin.register(Profile)
