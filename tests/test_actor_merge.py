@@ -79,7 +79,7 @@ def test_merge_moves_every_row_and_keeps_the_name_as_an_alias(everything, report
     assert ActivityActor.objects.filter(actor=hcr).count() == links_before - 1
     hcr.refresh_from_db()
     assert hcr.name_en == "Office of the United Nations High Commissioner for Refugees"  # the kept one's names stay
-    assert moved["progress reports"] == 1 and moved["contacts"] == 1
+    assert moved[ProgressReport] == 1 and moved[Contact] == 1 and moved[Profile] == 1
     flags = set(LogEntry.objects.filter(object_id__in=[str(hcr.pk), str(unhcr.pk)]).values_list("action_flag", flat=True))
     assert flags == {CHANGE, DELETION}
 

@@ -21,7 +21,7 @@ from .models import (
     Workplan,
 )
 from .resources import ActorResource
-from .services import ActorMergeError, actor_merge
+from .services import ActorMergeError, actor_merge, describe_moves
 
 
 class SubClusterInline(admin.TabularInline):
@@ -85,7 +85,7 @@ class ActorAdmin(ImportExportModelAdmin):
                 except ActorMergeError as exc:
                     self.message_user(request, str(exc), messages.ERROR)
                     return None
-                summary = ", ".join(f"{label}: {count}" for label, count in sorted(moved.items()))
+                summary = describe_moves(moved)
                 self.message_user(request, gettext("%(others)s merged into %(keep)s (%(moved)s).") % {
                     "others": ", ".join(str(a) for a in actors if a.pk != keep.pk), "keep": keep,
                     "moved": summary or gettext("nothing to move")}, messages.SUCCESS)

@@ -64,7 +64,7 @@ def _move(rel, other, keep):
 def actor_merge(keep, others, user=None):
     """Merge ``others`` into ``keep``: every row pointing at them moves to ``keep``; their names
     become aliases of ``keep``; blanks of ``keep`` (full names, sub-cluster, kind) are filled from
-    them; then they are deleted. Logged in the admin's history. Returns ``{verbose name: count}``.
+    them; then they are deleted. Logged in the admin's history. Returns ``{model: rows moved}``.
 
     Raises ``ActorMergeError`` (and changes nothing) when a move would lose something.
     """
@@ -75,8 +75,8 @@ def actor_merge(keep, others, user=None):
         for rel in actor_relations():
             moved, dropped = _move(rel, other, keep)
             if moved or dropped:
-                label = str(rel.related_model._meta.verbose_name_plural)
-                totals[label] = totals.get(label, 0) + moved + dropped
+                model = rel.related_model
+                totals[model] = totals.get(model, 0) + moved + dropped
         for field in ("name", "name_en"):
             if not getattr(keep, field) and getattr(other, field):
                 setattr(keep, field, getattr(other, field))
@@ -95,10 +95,16 @@ def actor_merge(keep, others, user=None):
             )
     keep.save()
     if user is not None and others:
-        moved = ", ".join(f"{label}: {count}" for label, count in sorted(totals.items())) or _("nothing to move")
+        moved = describe_moves(totals) or _("nothing to move")
         LogEntry.objects.create(
             user_id=user.pk, content_type=actor_type, object_id=str(keep.pk), object_repr=str(keep)[:200],
             action_flag=CHANGE, change_message=_("Merged %(others)s into this organisation (%(moved)s).")
             % {"others": ", ".join(str(o) for o in others), "moved": moved},
         )
     return totals
+
+
+def describe_moves(totals):
+    """``{model: count}`` → "progress reports: 2, contacts: 1" (translated names)."""
+    return ", ".join(f"{model._meta.verbose_name_plural}: {count}" for model, count in
+                     sorted(totals.items(), key=lambda item: item[0]._meta.label))
