@@ -60,8 +60,9 @@ def test_every_relation_to_an_organisation_is_covered_by_this_test():
 def test_merge_moves_every_row_and_keeps_the_name_as_an_alias(everything, report_plan, meetings, users, hcr, unhcr):
     first = report_plan.plan.activities[0]
     links_before = ActivityActor.objects.filter(actor__in=[hcr, unhcr]).count()
+    unhcr_pk = unhcr.pk
     moved = actor_merge(hcr, [unhcr], user=users.administrator)
-    assert not Actor.objects.filter(pk=unhcr.pk).exists()
+    assert not Actor.objects.filter(pk=unhcr_pk).exists()
     assert Actor.objects.match("UNHCR-DUP") == hcr and Actor.objects.match("Agence des réfugiés") == hcr
     everything["report"].refresh_from_db()
     assert everything["report"].organisation == hcr
@@ -80,7 +81,7 @@ def test_merge_moves_every_row_and_keeps_the_name_as_an_alias(everything, report
     hcr.refresh_from_db()
     assert hcr.name_en == "Office of the United Nations High Commissioner for Refugees"  # the kept one's names stay
     assert moved[ProgressReport] == 1 and moved[Contact] == 1 and moved[Profile] == 1
-    flags = set(LogEntry.objects.filter(object_id__in=[str(hcr.pk), str(unhcr.pk)]).values_list("action_flag", flat=True))
+    flags = set(LogEntry.objects.filter(object_id__in=[str(hcr.pk), str(unhcr_pk)]).values_list("action_flag", flat=True))
     assert flags == {CHANGE, DELETION}
 
 
