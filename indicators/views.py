@@ -8,8 +8,6 @@ import mimetypes
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from decimal import Decimal, InvalidOperation
-
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clusterplan.lib.numbers import NumberError, parse_decimal, parse_int
 from workplans.models import ActivityActor, Actor, Quarter
 from workplans.permissions import get_workplan_for_user
 
@@ -136,10 +135,19 @@ def report_edit(request, pk, quarter):
     return render(request, "indicators/report_form.html", context, status=status)
 
 
+def _bad_request(request, message):
+    """A 400 page that says what was wrong with what was sent (never a 500)."""
+    return render(request, "400.html", {"exception": message}, status=400)
+
+
 def _workflow(request, pk, action, act):
     report = get_report_for_user(request.user, pk, action)
     try:
-        act(report)
+        version = parse_int(request.POST.get("version"))
+    except NumberError:
+        return _bad_request(request, _("The form was damaged (its version is not a whole number): reload the page and try again."))
+    try:
+        act(report, version)
     except services.ReportConflict as exc:
         messages.error(request, exc.message)
     except services.ProgressError as exc:
@@ -149,8 +157,8 @@ def _workflow(request, pk, action, act):
 
 @require_POST
 def report_submit(request, pk):
-    def act(report):
-        services.report_submit(request.user, report, request.POST.get("version") or None)
+    def act(report, version):
+        services.report_submit(request.user, report, version)
         messages.success(request, _("Report submitted for validation."))
 
     return _workflow(request, pk, "record", act)
@@ -158,8 +166,8 @@ def report_submit(request, pk):
 
 @require_POST
 def report_validate(request, pk):
-    def act(report):
-        services.report_validate(request.user, report, request.POST.get("version") or None)
+    def act(report, version):
+        services.report_validate(request.user, report, version)
         messages.success(request, _("Report validated: its value now counts."))
 
     return _workflow(request, pk, "review", act)
@@ -167,8 +175,8 @@ def report_validate(request, pk):
 
 @require_POST
 def report_return(request, pk):
-    def act(report):
-        services.report_return(request.user, report, request.POST.get("comment", ""), request.POST.get("version") or None)
+    def act(report, version):
+        services.report_return(request.user, report, request.POST.get("comment", ""), version)
         messages.success(request, _("Report returned with your comment."))
 
     return _workflow(request, pk, "review", act)
@@ -256,21 +264,23 @@ def _parse_grid(post, rows):
             )
             if same_value and text == report.value_text and narrative == report.narrative:
                 continue
-        value = _decimal(raw)
-        if raw and value is None:
-            changed.append({"error": _("%(indicator)s: “%(raw)s” is not a number.") % {"indicator": indicator.code or indicator.text[:60], "raw": raw}})
+        try:
+            value = parse_decimal(raw)
+            version = parse_int(post.get(f"version_{pk}"))
+        except NumberError as exc:
+            changed.append({"error": _("%(indicator)s: %(message)s") % {"indicator": indicator.code or indicator.text[:60], "message": exc.message}})
             continue
         changed.append({
             "indicator": indicator, "organisation": row["organisation"], "value": value, "value_text": text,
-            "narrative": narrative, "version": post.get(f"version_{pk}") or None,
+            "narrative": narrative, "version": version,
         })
     return changed
 
 
 def _decimal(raw):
     try:
-        return Decimal(raw) if raw else None
-    except InvalidOperation:
+        return parse_decimal(raw)
+    except NumberError:
         return None
 
 
