@@ -47,6 +47,14 @@ def _quarter(code):
     return get_object_or_404(Quarter, year=pair[0], number=pair[1])
 
 
+def _id(raw):
+    """An id from a query string or a form (``None`` when absent or not a whole number: ``²``, ``1.5``…)."""
+    try:
+        return parse_int(raw)
+    except NumberError:
+        return None
+
+
 def _report_url(report):
     return reverse("indicators:report", args=[report.indicator_id, report.quarter.code]) + f"?organisation={report.organisation_id}"
 
@@ -57,9 +65,9 @@ def report_edit(request, pk, quarter):
     indicator = get_indicator_for_user(request.user, pk, "record")
     quarter = _quarter(quarter)
     organisations = organisations_for_recording(request.user, indicator)
-    org_id = request.POST.get("organisation") or request.GET.get("organisation")
+    org_id = _id(request.POST.get("organisation") or request.GET.get("organisation"))
     organisation = None
-    if org_id and str(org_id).isdigit():
+    if org_id is not None:
         organisation = organisations.filter(pk=org_id).first()
         if organisation is None:
             raise PermissionDenied(_("You cannot report for this organisation."))
@@ -290,8 +298,9 @@ def quarter_grid(request, slug, quarter):
     workplan = get_workplan_for_user(request.user, slug, "coordinate")
     quarter = _quarter(quarter)
     organisation = None
-    if request.GET.get("organisation", "").isdigit():
-        organisation = get_object_or_404(Actor, pk=request.GET["organisation"])
+    org_id = _id(request.GET.get("organisation"))
+    if org_id is not None:
+        organisation = get_object_or_404(Actor, pk=org_id)
     rows = _grid_rows(workplan, quarter, organisation)
     errors = []
     status = 200
