@@ -19,6 +19,9 @@ from clusterplan.lib.numbers import NumberError, parse_decimal, parse_int
 from workplans.models import ActivityActor, Actor, Quarter
 from workplans.permissions import get_workplan_for_user
 
+from . import services
+from .forms import EvidenceForm, ReportForm, ReturnForm
+from .models import Indicator, ProgressReport, QuarterClosure
 from .permissions import (
     can_review,
     get_evidence_for_user,
@@ -26,10 +29,6 @@ from .permissions import (
     get_report_for_user,
     organisations_for_recording,
 )
-
-from . import services
-from .forms import EvidenceForm, ReportForm, ReturnForm
-from .models import Indicator, ProgressReport, QuarterClosure
 from .progress import indicator_page_data
 
 

@@ -35,15 +35,20 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, Resolver404, get_resolver, resolve
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 
+from imports.models import ImportSession
 from indicators.models import Evidence, Indicator, IndicatorTarget, ProgressReport, QuarterClosure, ReportBreakdown
 from meetings.models import ActionPoint, AgendaItem, Meeting
 from reports.models import SavedView
 from workplans.models import (
-    Activity, ActivityActor, Actor, Cluster, ImportSession, Objective, Workplan,
+    Activity,
+    ActivityActor,
+    Actor,
+    Cluster,
+    Objective,
+    Workplan,
 )
-
 
 # --- what is sent ---------------------------------------------------------------------------
 
@@ -472,7 +477,7 @@ def crawl(seed):
     # Forms are first collected as the roles who see the most of them, so every role is sent them all.
     for role in ("administrator", "coordinator", "member"):
         client = _client(seed, role)
-        for name, filled in urls.items():
+        for filled in urls.values():
             for url in filled[:2]:
                 run.harvest(url, run.send("harvest", client, "get", url))
     problems = {}

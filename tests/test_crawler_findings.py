@@ -4,9 +4,10 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from imports.models import ImportSession
 from indicators.models import ProgressReport
 from meetings.models import Meeting
-from workplans.models import ImportSession, Quarter
+from workplans.models import Quarter
 
 
 @pytest.mark.parametrize("next_url", ["abc", "a b", "-Infinity", "²", "2020-Q9", "reports:index"])
@@ -59,11 +60,11 @@ def lost_upload(users):
 
 def test_import_pages_of_a_lost_file_say_so(client_for, users, lost_upload):
     client = client_for(users.administrator)
-    response = client.get(reverse("workplans:import_preview", args=[lost_upload.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(reverse("imports:import_preview", args=[lost_upload.pk]), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400 and "no longer stored" in response.content.decode()
-    response = client.get(reverse("workplans:import_annotated", args=[lost_upload.pk]))
+    response = client.get(reverse("imports:import_annotated", args=[lost_upload.pk]))
     assert response.status_code == 302
-    response = client.post(reverse("workplans:import_confirm", args=[lost_upload.pk]))
+    response = client.post(reverse("imports:import_confirm", args=[lost_upload.pk]))
     assert response.status_code == 302
     lost_upload.refresh_from_db()
     assert lost_upload.committed_at is None
@@ -72,7 +73,7 @@ def test_import_pages_of_a_lost_file_say_so(client_for, users, lost_upload):
 def test_import_preview_of_a_broken_file_is_400(client_for, users):
     session = ImportSession.objects.create(file=ContentFile(b"not a workbook", name="plan.xlsx"),
                                            original_name="plan.xlsx", slug="x", created_by=users.administrator)
-    assert client_for(users.administrator).get(reverse("workplans:import_preview", args=[session.pk])).status_code == 400
+    assert client_for(users.administrator).get(reverse("imports:import_preview", args=[session.pk])).status_code == 400
 
 
 def test_a_forged_formset_count_builds_a_bounded_number_of_forms(client_for, users, cluster):
