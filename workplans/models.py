@@ -243,7 +243,7 @@ class Quarter(models.Model):
         text = str(code or "").strip().upper().replace(" ", "")
         for sep in ("-Q", "Q", "-T", "T"):
             year, found, number = text.partition(sep)
-            if found and year.isdigit() and number in {"1", "2", "3", "4"} and len(year) == 4:
+            if found and year.isascii() and year.isdigit() and number in {"1", "2", "3", "4"} and len(year) == 4 and year != "0000":
                 return int(year), int(number)
         return None
 
