@@ -1,5 +1,7 @@
 """What the indicator page shows, loaded in a constant number of queries."""
 
+from collections import Counter
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
@@ -194,7 +196,7 @@ def activity_statuses(activities, today=None, with_indicators=False):
     ):
         scheduled.setdefault(activity_id, []).append(quarters[quarter_id])
     indicators = list(
-        Indicator.objects.active()
+        Indicator.objects.active().with_thresholds()
         .filter(activity_id__in=ids)
         .only("id", "activity_id", "kind", "aggregation", "place_rule", "direction", "target", "baseline")
     )
@@ -227,78 +229,95 @@ def activity_statuses(activities, today=None, with_indicators=False):
 #
 # The dashboard and the "late" filter need the rolled-up status of every activity of whole plans:
 # seconds of work for a plan of thousands of activities. The result is cached per plan under a
-# key that changes with anything the maths read (reports: count and last change; activities:
-# count, last change; indicators: count, archived, targets, baselines) and with the day; a TTL
-# catches what the key cannot see (an indicator's kind edited in the admin).
+# key made of the plan's generation (``Workplan.generation``, raised with an F() update by every
+# writer the maths read: reports, indicators, activities and their schedule, quarter closures,
+# the cluster's thresholds, the import) and the day. A change shows at once; the TTL only
+# bounds the cache's size.
 
-PLAN_STATUS_CACHE_SECONDS = 600
-
-
-def _plan_fingerprints(workplan_ids):
-    from django.db.models import Count, Max, Sum
-
-    from workplans.models import Activity
-
-    from .models import Indicator
-
-    prints = {pk: [pk] for pk in workplan_ids}
-    for row in (
-        Activity.objects.filter(workplan_id__in=workplan_ids).values("workplan_id")
-        .annotate(n=Count("id"), last=Max("updated_at"), top=Max("id"), archived=Count("archived_at")).order_by()
-    ):
-        prints[row["workplan_id"]].append(("a", row["n"], str(row["last"]), row["top"], row["archived"]))
-    for row in (
-        Indicator.objects.filter(workplan_id__in=workplan_ids).values("workplan_id")
-        .annotate(n=Count("id"), top=Max("id"), archived=Count("archived_at"), targets=Sum("target"),
-                  baselines=Sum("baseline")).order_by()
-    ):
-        prints[row["workplan_id"]].append(
-            ("i", row["n"], row["top"], row["archived"], str(row["targets"]), str(row["baselines"]))
-        )
-    for row in (
-        ProgressReport.objects.filter(indicator__workplan_id__in=workplan_ids).values("indicator__workplan_id")
-        .annotate(n=Count("id"), last=Max("updated_at")).order_by()
-    ):
-        prints[row["indicator__workplan_id"]].append(("r", row["n"], str(row["last"])))
-    return prints
+PLAN_STATUS_CACHE_SECONDS = 24 * 3600
 
 
 def plan_statuses(workplan_ids, today=None):
-    """``{workplan_id: {"statuses": {activity_id: status}, "percents": [% achieved, capped at 100]}}``
-    for the active activities of these plans, from the cache when nothing they depend on changed;
-    the plans not in the cache are computed together (``activity_statuses``, four queries)."""
-    import hashlib
+    """``{workplan_id: {"statuses": {activity_id: status}, "indicator_statuses": {status: n},
+    "outcomes": {outcome: n}}}`` for the active activities of these plans (and their active
+    indicators), from the cache when the plan's generation has not moved; the plans not in
+    the cache are computed together (``activity_statuses``, four queries)."""
+    from collections import Counter
 
     from django.core.cache import cache
 
-    from workplans.models import Activity
+    from workplans.models import Activity, Workplan
+
+    from .models import outcome_of
 
     today = today or timezone.localdate()
     workplan_ids = list(workplan_ids)
     if not workplan_ids:
         return {}
-    prints = _plan_fingerprints(workplan_ids)
+    generations = dict(Workplan.objects.filter(pk__in=workplan_ids).values_list("pk", "generation"))
     keys = {
-        pk: "plan-statuses:%s:%s" % (pk, hashlib.sha1(repr((today.isoformat(), prints[pk])).encode()).hexdigest())
-        for pk in workplan_ids
+        pk: "plan-statuses:%s:%s:%s" % (pk, generations[pk], today.isoformat())
+        for pk in workplan_ids if pk in generations
     }
-    # A plan without activities has nothing to compute or cache.
-    result = {pk: {"statuses": {}, "percents": []} for pk in workplan_ids if len(prints[pk]) == 1}
-    keys = {pk: key for pk, key in keys.items() if pk not in result}
     found = cache.get_many(list(keys.values())) if keys else {}
-    result.update({pk: found[key] for pk, key in keys.items() if key in found})
-    missing = [pk for pk in workplan_ids if pk not in result]
+    result = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [pk for pk in keys if pk not in result]
     if missing:
         active = Activity.objects.active().filter(workplan_id__in=missing)
         statuses, details = activity_statuses(active, today=today, with_indicators=True)
         plan_of = dict(active.values_list("pk", "workplan_id"))
-        fresh = {pk: {"statuses": {}, "percents": []} for pk in missing}
+        fresh = {pk: {"statuses": {}, "indicator_statuses": Counter(), "outcomes": Counter()} for pk in missing}
         for activity_id, status in statuses.items():
             entry = fresh[plan_of[activity_id]]
             entry["statuses"][activity_id] = str(status)
             for _indicator, info in details.get(activity_id, []):
-                if info["percent"] is not None:
-                    entry["percents"].append(min(info["percent"], Decimal(100)))
-        cache.set_many({keys[pk]: fresh[pk] for pk in missing}, PLAN_STATUS_CACHE_SECONDS)
+                entry["indicator_statuses"][str(info["status"])] += 1
+                entry["outcomes"][str(outcome_of(info["achieved"], info["percent"]))] += 1
+        for entry in fresh.values():
+            entry["indicator_statuses"] = dict(entry["indicator_statuses"])
+            entry["outcomes"] = dict(entry["outcomes"])
+        # A plan without activities costs nothing to compute (it rides along): not cached.
+        cache.set_many({keys[pk]: fresh[pk] for pk in missing if fresh[pk]["statuses"]}, PLAN_STATUS_CACHE_SECONDS)
         result.update(fresh)
     return result
+
+
+@dataclass
+class PlanSummary:
+    """What the dashboard says of a plan: in progress (status, counts by status) or ended
+    (« Terminé », with its final result: indicators reached, partly, not reached, not reported)."""
+
+    ended: bool
+    status: str
+    activity_statuses: dict
+    indicator_statuses: dict
+    outcomes: dict
+
+    @property
+    def status_rows(self):
+        """``[(status, label, count)]`` of the plan's indicators, worst first, zeros left out."""
+        from .models import Status
+
+        order = [Status.LATE, Status.AT_RISK, Status.NO_DATA, Status.ON_TRACK, Status.DONE, Status.NOT_STARTED]
+        return [(s, s.label, self.indicator_statuses[s]) for s in order if self.indicator_statuses.get(s)]
+
+    @property
+    def outcome_rows(self):
+        """``[(outcome, label, count, % of the plan's indicators)]``, every outcome (zeros too)."""
+        from .models import Outcome
+
+        total = sum(self.outcomes.values())
+        return [(o, o.label, self.outcomes.get(o, 0), round(100 * self.outcomes.get(o, 0) / total) if total else 0)
+                for o in Outcome]
+
+
+def plan_summary(workplan, entry, today=None):
+    """The ``PlanSummary`` of ``workplan`` from its ``plan_statuses`` entry (the rule: ``Workplan.has_ended``)."""
+    from .models import ENDED, rollup_status
+
+    entry = entry or {"statuses": {}, "indicator_statuses": {}, "outcomes": {}}
+    ended = workplan.has_ended(today)
+    statuses = list(entry["statuses"].values())
+    status = ENDED if ended else (rollup_status(statuses) if statuses else "")
+    return PlanSummary(ended=ended, status=status, activity_statuses=dict(Counter(statuses)),
+                       indicator_statuses=entry.get("indicator_statuses", {}), outcomes=entry.get("outcomes", {}))

@@ -24,7 +24,7 @@ from clusterplan.lib.exporting import neutralise_row
 from indicators.filters import ActivityFilter
 from indicators.models import Indicator, ProgressReport, Status, rollup_status
 from indicators.permissions import reports_of_my_organisation, reports_to_review
-from indicators.progress import activity_statuses, plan_statuses
+from indicators.progress import activity_statuses, plan_statuses, plan_summary
 from indicators.selectors import activities_with_progress, prune, tree_order, workplan_tree
 from meetings.models import ActionPoint
 from workplans.models import Activity, ActivityActor, Actor, ExpectedResult, Objective, Quarter, SubCluster, Workplan
@@ -222,18 +222,16 @@ def home(request):
         )
         .order_by("-start_date", "title")
     )
-    # Every activity's status, per plan, cached until something the maths read changes.
+    # Every activity's status, per plan, cached until the plan's generation moves.
     per_plan = plan_statuses([workplan.pk for workplan in workplans], today=today)
     late_ids = []
     for workplan in workplans:
-        entry = per_plan.get(workplan.pk, {"statuses": {}, "percents": []})
-        statuses = list(entry["statuses"].values())
-        workplan.status_code = rollup_status(statuses) if statuses else ""
-        workplan.status_counts = Counter(statuses)
-        workplan.late_count = workplan.status_counts.get(Status.LATE, 0)
-        values = entry["percents"]
-        workplan.mean_percent = sum(values) / len(values) if values else None
-        late_ids += [pk for pk, status in entry["statuses"].items() if status == Status.LATE]
+        workplan.summary = plan_summary(workplan, per_plan.get(workplan.pk), today)
+        if not workplan.summary.ended:
+            entry = per_plan.get(workplan.pk) or {"statuses": {}}
+            late_ids += [pk for pk, status in entry["statuses"].items() if status == Status.LATE]
+    current = [w for w in workplans if not w.summary.ended]
+    ended = [w for w in workplans if w.summary.ended]
     late_activities = list(
         Activity.objects.filter(pk__in=late_ids[:10]).select_related("workplan").order_by("workplan", "order", "id")
     )
@@ -241,7 +239,8 @@ def home(request):
     to_review = list(reports_to_review(request.user, pending.filter(state=ProgressReport.State.SUBMITTED)).order_by("submitted_at")[:20])
     returned = list(reports_of_my_organisation(request.user, pending.filter(state=ProgressReport.State.RETURNED))[:20])
     return render(request, "reports/home.html", {
-        "workplans": workplans, "late_activities": late_activities, "late_total": len(late_ids),
+        "workplans": workplans, "current_workplans": current, "ended_workplans": ended,
+        "late_activities": late_activities, "late_total": len(late_ids),
         "to_review": to_review, "returned": returned, "today": today,
         "overdue_action_points": list(ActionPoint.objects.overdue(today).for_list()[:10]),
         "saved_views": list(SavedView.objects.for_user(request.user)),

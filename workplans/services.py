@@ -391,6 +391,7 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
         workplan.source_file_name = (parsed.source_name or "")[:255]
         workplan.imported_at, workplan.imported_by = now, user
         workplan.save()
+    Workplan.bump_generation(workplan.pk)  # the plan-status cache reads the new plan at once
     if dry_run:
         transaction.set_rollback(True)
     return summary
