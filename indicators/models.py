@@ -489,6 +489,12 @@ def report_label(report, quarter, today=None):
     return ReportLabel.DUE
 
 
+FOUR_EYES_MESSAGE = _(
+    "Four eyes: you entered this report, so another coordinator must validate it "
+    "(an administrator can switch this rule off for the cluster)."
+)
+
+
 class ProgressReport(models.Model):
     """What one organisation reports for one indicator and one quarter."""
 
@@ -510,6 +516,10 @@ class ProgressReport(models.Model):
     review_comment = models.TextField(_("review comment"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
+    )
+    last_saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("last changed by"), help_text=_("Who last saved the report's values."),
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
@@ -560,6 +570,19 @@ class ProgressReport(models.Model):
     @property
     def can_be_validated(self):
         return self.state == self.State.SUBMITTED
+
+    def entered_by_user(self, user):
+        """Whether ``user`` entered this report: created it or last saved its values."""
+        return user is not None and user.pk is not None and user.pk in (self.created_by_id, self.last_saved_by_id)
+
+    def four_eyes_refusal(self, user):
+        """Why ``user`` may not validate this report under the four-eyes rule ("" when they may).
+
+        The rule (``Cluster.four_eyes_validation``, on by default): whoever created the report
+        or last saved its values cannot validate it; another person must."""
+        if not self.indicator.workplan.cluster.four_eyes_validation or not self.entered_by_user(user):
+            return ""
+        return str(FOUR_EYES_MESSAGE)
 
     @property
     def can_be_returned(self):

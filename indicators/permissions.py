@@ -46,6 +46,12 @@ def can_review(user, indicator):
     return is_administrator(user) or coordinator_covers_indicator(user, indicator)
 
 
+def can_validate(user, report):
+    """Validate this report now: a reviewer of its indicator, the report submitted, and not the
+    person who entered it while the cluster's four-eyes rule is on (``ProgressReport.four_eyes_refusal``)."""
+    return can_review(user, report.indicator) and report.can_be_validated and not report.four_eyes_refusal(user)
+
+
 def can_record(user, indicator):
     """Enter or change progress for this indicator."""
     if can_review(user, indicator):

@@ -167,6 +167,7 @@ def report_save(user, indicator, quarter, organisation, *, value=None, value_tex
     report.value = value
     report.value_text = value_text or ""
     report.narrative = narrative or ""
+    report.last_saved_by = user
     report._history_user = user
     report.save()
     report.breakdowns.all().delete()
@@ -229,6 +230,9 @@ def report_validate(user, report, version=None):
     _check_version(report, version)
     if not report.can_be_validated:
         raise ProgressError(_("Only a submitted report can be validated."))
+    refusal = report.four_eyes_refusal(user)
+    if refusal:
+        raise ProgressError(refusal)
     return _transition(report, user, State.VALIDATED, reviewed_by=user, reviewed_at=timezone.now(), review_comment="")
 
 

@@ -22,6 +22,7 @@ from workplans.permissions import get_workplan_for_user
 
 from .permissions import (
     can_review,
+    can_validate,
     get_evidence_for_user,
     get_indicator_for_user,
     get_report_for_user,
@@ -70,10 +71,12 @@ def report_edit(request, pk, quarter):
     if organisation is not None:
         report = (
             ProgressReport.objects.filter(indicator=indicator, quarter=quarter, organisation=organisation)
-            .select_related("quarter", "organisation", "reviewed_by")
+            .select_related("quarter", "organisation", "reviewed_by", "created_by", "last_saved_by")
             .prefetch_related("breakdowns", "evidence")
             .first()
         )
+        if report is not None:
+            report.indicator = indicator
     status = 200
     conflict = None
     errors = []
@@ -130,6 +133,10 @@ def report_edit(request, pk, quarter):
         "errors": errors,
         "closed": services.quarter_is_closed(indicator.workplan_id, quarter),
         "can_review": can_review(request.user, indicator),
+        "can_validate": report is not None and can_validate(request.user, report),
+        "four_eyes_refusal": report.four_eyes_refusal(request.user) if report is not None and report.can_be_validated
+        and can_review(request.user, indicator) else "",
+        "cluster": indicator.workplan.cluster,
         "evidence_form": EvidenceForm(),
         "return_form": ReturnForm(initial={"version": report.version if report else None}),
     }
