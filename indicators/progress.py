@@ -54,21 +54,46 @@ def history_rows(indicator, limit=200):
     return rows[:limit]
 
 
+CHART_WIDTH = 640
+CHART_PLOT_TOP = 22
+CHART_PLOT_HEIGHT = 150
+CHART_LABEL_SPACE = 36
+
+
+def _svg_number(value):
+    """A coordinate for an SVG attribute: plain dot-decimal, never localised (see ``|plain``)."""
+    return f"{round(float(value), 2):g}"
+
+
 def chart_bars(quarter_rows, indicator):
-    """Bar heights (0-100) for a small server-drawn chart of the running achieved figure."""
+    """The geometry of the indicator page's bar chart of the running achieved figure, in pixels
+    of a ``CHART_WIDTH`` wide drawing that scales with the page (labels stay legible).
+
+    Every coordinate is a plain dot-decimal string (machine-read: never localised)."""
     values = [row["running"] for row in quarter_rows if row["running"] is not None]
     top = max(values + ([indicator.target] if indicator.target else []), default=None)
-    if not top:
+    if not top or not quarter_rows:
         return []
+    column = (CHART_WIDTH - 16) / len(quarter_rows)
+    base = CHART_PLOT_TOP + CHART_PLOT_HEIGHT
     bars = []
-    width = 100 / max(len(quarter_rows), 1)
     for i, row in enumerate(quarter_rows):
         value = row["running"]
-        height = float(Decimal(value) / Decimal(top) * 100) if value is not None else 0
-        bars.append({"x": round(i * width + width * 0.15, 2), "w": round(width * 0.7, 2), "h": round(height, 2),
-                     "y": round(100 - height, 2), "label": row["quarter"].code, "value": value})
-    target_y = round(100 - float(Decimal(indicator.target) / Decimal(top) * 100), 2) if indicator.target else None
-    return {"bars": bars, "target_y": target_y}
+        height = float(Decimal(value) / Decimal(top)) * CHART_PLOT_HEIGHT if value is not None else 0
+        x = 8 + i * column
+        quarter = row["quarter"]
+        bars.append({
+            "x": _svg_number(x + column * 0.15), "w": _svg_number(column * 0.7), "h": _svg_number(height),
+            "y": _svg_number(base - height), "cx": _svg_number(x + column / 2),
+            "value_y": _svg_number(base - height - 4), "label": quarter.code, "value": value,
+            "short": f"T{quarter.number}", "year": str(quarter.year) if (i == 0 or quarter.number == 1) else "",
+        })
+    target_y = (
+        _svg_number(base - float(Decimal(indicator.target) / Decimal(top)) * CHART_PLOT_HEIGHT) if indicator.target else None
+    )
+    return {"bars": bars, "target_y": target_y, "width": CHART_WIDTH, "height": base + CHART_LABEL_SPACE,
+            "base": _svg_number(base), "label_y": _svg_number(base + 16), "year_y": _svg_number(base + 31),
+            "right": _svg_number(CHART_WIDTH - 8), "show_values": column >= 34}
 
 
 def place_rows(indicator, reports, targets):
