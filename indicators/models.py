@@ -455,6 +455,13 @@ class ProgressReportQuerySet(models.QuerySet):
     def validated(self):
         return self.filter(state=ProgressReport.State.VALIDATED)
 
+    def visible_to(self, user):
+        """The reports ``user`` may see in detail (values, narrative, history, evidence): the rule
+        is ``indicators.permissions.visible_reports`` (with its twin ``can_see_report_details``)."""
+        from .permissions import visible_reports
+
+        return visible_reports(user, self)
+
 
 # Days after a quarter's end before an unreported quarter is "overdue" rather than "due".
 REPORTING_GRACE_DAYS = 30

@@ -24,10 +24,15 @@ def quarter_label(reports, quarter, today):
     return report_label(best, quarter, today)
 
 
-def history_rows(indicator, limit=200):
-    """Every change to the indicator's reports: who, when, field, old → new (newest first)."""
+def history_rows(indicator, limit=200, report_ids=None):
+    """Every change to the indicator's reports: who, when, field, old → new (newest first).
+
+    ``report_ids``: only the history of these reports (those the user may see)."""
+    history = ProgressReport.history.filter(indicator_id=indicator.pk)
+    if report_ids is not None:
+        history = history.filter(id__in=list(report_ids))
     records = list(
-        ProgressReport.history.filter(indicator_id=indicator.pk)
+        history
         .select_related("history_user", "quarter", "organisation")
         .order_by("id", "history_date", "history_id")
     )
@@ -155,13 +160,16 @@ def place_rows(indicator, reports, targets):
 
 def indicator_page_data(indicator, user, today=None):
     today = today or timezone.localdate()
-    reports = list(
+    every_report = list(
         ProgressReport.objects.filter(indicator=indicator)
         .select_related("quarter", "organisation", "reviewed_by")
         .order_by("quarter__ordinal", "organisation__acronym")
     )
-    for report in reports:
+    for report in every_report:
         report.indicator = indicator
+    # Drafts are private (indicators.permissions): the page shows only what the user may see;
+    # the maths read validated reports only, which everyone sees.
+    reports = [r for r in every_report if can_see_report_details(user, r)]
     scheduled = indicator.scheduled_quarters() if indicator.activity_id else []
     progress = indicator.progress(reports=reports, today=today, scheduled_quarters=scheduled)
     quarters = indicator.workplan.quarters() or sorted({r.quarter for r in reports}, key=lambda q: q.ordinal)
@@ -181,7 +189,7 @@ def indicator_page_data(indicator, user, today=None):
             "label": quarter_label(quarter_reports, quarter, today),
         })
     targets = list(indicator.targets.select_related("quarter", "location__parent"))
-    visible = {r.pk for r in reports if can_see_report_details(user, r)}
+    visible = {r.pk for r in reports}
     evidence = [
         e for e in Evidence.objects.filter(report__indicator=indicator).select_related("report__quarter", "report__organisation")
         if e.report_id in visible
@@ -193,7 +201,7 @@ def indicator_page_data(indicator, user, today=None):
         "quarter_rows": quarter_rows,
         "chart": chart_bars(quarter_rows, indicator),
         "evidence": evidence,
-        "history": history_rows(indicator),
+        "history": history_rows(indicator, report_ids=visible),
         "can_record": can_record(user, indicator),
         "can_review": can_review(user, indicator),
         "places": place_rows(indicator, reports, targets),

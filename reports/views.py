@@ -111,7 +111,7 @@ def performance_xlsx(request, slug=None):
     workplan, workplans = _scope(slug)
     _form, filters = _filters(request)
     table = performance_table(workplans, filters)
-    changes = changes_for(indicators_for(workplans, filters).values("pk"), table.quarters)
+    changes = changes_for(indicators_for(workplans, filters).values("pk"), table.quarters, request.user)
     workbook = performance_workbook(table, _title(workplan), request.user, changes)
     response = HttpResponse(content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{_filename(workplan, "xlsx")}"'
@@ -159,7 +159,7 @@ def saved_view_delete(request, pk):
 @require_GET
 def dashboard(request, slug):
     workplan, _workplans = _scope(slug)
-    return render(request, "reports/dashboard.html", {"workplan": workplan, "dash": workplan_dashboard(workplan)})
+    return render(request, "reports/dashboard.html", {"workplan": workplan, "dash": workplan_dashboard(workplan, user=request.user)})
 
 
 def _summary(request, slug):
