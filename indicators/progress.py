@@ -6,9 +6,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from .permissions import can_record, can_review, can_see_report_details
-
 from .models import Evidence, ProgressReport, report_label
+from .permissions import can_record, can_review, can_see_report_details
 
 HISTORY_FIELDS = ["value", "value_text", "narrative", "state", "review_comment"]
 
@@ -130,7 +129,7 @@ def place_rows(indicator, reports, targets):
         pk: {o: indicator.combine(v) for o, v in by_q.items()} for pk, by_q in cercle_values.items()
     }
     regions = {}
-    for pk, location in places.items():
+    for _pk, location in places.items():
         region = location.parent if location.kind == "cercle" and location.parent_id else location
         regions.setdefault(region.pk, {"place": region, "cercles": []})
         if location.pk != region.pk:

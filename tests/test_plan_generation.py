@@ -9,9 +9,9 @@ from django.urls import reverse
 from indicators import services
 from indicators.models import Indicator, ProgressReport, Status
 from indicators.progress import plan_statuses
-from workplans.importing.tree import ParsedActivity, ParsedIndicator, ParsedObjective, ParsedPlan
+from imports.tree import ParsedActivity, ParsedIndicator, ParsedObjective, ParsedPlan
 from workplans.models import Activity, Quarter, Workplan
-from workplans.services import workplan_import_commit
+from imports.services import workplan_import_commit
 
 TODAY = datetime.date(2021, 1, 15)  # every quarter of 2020 has passed
 

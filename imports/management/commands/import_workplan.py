@@ -1,0 +1,36 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from imports.parsing import WorkplanImportError, parse_file
+from imports.readers import size_error
+from imports.services import workplan_import_commit
+from imports.summary import summary_lines
+
+
+class Command(BaseCommand):
+    help = "Read a workplan file (.xlsx, .csv, .docx) and print what it holds; with --slug, create or update that workplan."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path")
+        parser.add_argument("--slug", help="Create or update the workplan with this slug.")
+        parser.add_argument("--dry-run", action="store_true", help="Show what would change; write nothing.")
+
+    def handle(self, path, slug=None, dry_run=False, **options):
+        file = Path(path)
+        try:
+            if error := size_error(file.stat().st_size):  # refused before it is read into memory
+                raise CommandError(f"{file.name}: {error}")
+            data = file.read_bytes()
+        except OSError as error:
+            raise CommandError(_("Cannot read %(path)s: %(error)s") % {"path": path, "error": error.strerror})
+        try:
+            parsed = parse_file(data, file.name)
+        except WorkplanImportError as error:
+            raise CommandError(f"{file.name}: {error}")
+        summary = None
+        if slug:
+            summary = workplan_import_commit(parsed, slug=slug, dry_run=dry_run)
+        for line in summary_lines(parsed, summary):
+            self.stdout.write(line)

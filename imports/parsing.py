@@ -1,0 +1,37 @@
+"""The workplan importer: files (xlsx, csv, docx) → a parsed tree, without views or the database.
+
+``parse_file(data, name)`` returns a ``ParsedPlan`` or raises ``WorkplanImportError`` with a
+translated message. Saving is ``imports.services.workplan_import_commit``.
+"""
+
+from django.utils.translation import gettext as _
+
+from .errors import ImportWarning, WorkplanImportError
+from .layout import parse_sheets
+from .readers import read_file
+from .tree import (
+    ParsedActivity,
+    ParsedActor,
+    ParsedIndicator,
+    ParsedObjective,
+    ParsedPlan,
+    ParsedResult,
+)
+
+__all__ = [
+    "ImportWarning", "ParsedActivity", "ParsedActor", "ParsedIndicator", "ParsedObjective", "ParsedPlan",
+    "ParsedResult", "WorkplanImportError", "parse_file",
+]
+
+
+def parse_file(data, name=""):
+    """Read ``data`` (bytes) named ``name`` into a ``ParsedPlan``; ``WorkplanImportError`` when it cannot."""
+    kind, sheets = read_file(data, name)
+    try:
+        plan = parse_sheets(sheets, source_name=name)
+    except WorkplanImportError:
+        raise
+    except RecursionError:
+        raise WorkplanImportError(_("The file is too deeply nested to be read."))
+    plan.file_kind = kind
+    return plan
