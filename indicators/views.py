@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from workplans.models import ActivityActor, Actor, Quarter
-from workplans.permissions import get_workplan_for_user
+from workplans.permissions import can_coordinate_workplan, get_workplan_for_user, is_member, profile_of
 
 from . import services
 from .forms import EvidenceForm, ReportForm, ReturnForm
 from .models import Indicator, ProgressReport, QuarterClosure
 from .permissions import (
+    can_record_for,
     can_review,
     can_validate,
     get_evidence_for_user,
@@ -31,6 +32,14 @@ from .permissions import (
     organisations_for_recording,
 )
 from .progress import indicator_page_data
+
+
+def organisations_of_member(user):
+    """The member's organisation as a one-item list (empty for anyone else)."""
+    profile = profile_of(user)
+    if not (is_member(user) and profile and profile.organisation_id):
+        return []
+    return [profile.organisation]
 
 
 @require_GET
@@ -214,13 +223,18 @@ def evidence_download(request, pk):
 # --- a plan's quarter: the grid, closing and reopening ------------------------------------
 
 
-def _grid_rows(workplan, quarter, organisation=None):
+def _grid_rows(user, workplan, quarter, organisation=None, coordinating=True):
+    """The grid's rows: every active indicator of the plan with the organisation it reports for.
+
+    A coordinator gets every indicator (for ``organisation`` when chosen, otherwise each
+    activity's lead); a member only the indicators their organisation may report on. A row
+    whose organisation is not responsible for the activity is shown, not editable, with why."""
     indicators = list(
-        Indicator.objects.active().for_workplan(workplan).select_related("activity", "result", "objective")
+        Indicator.objects.active().for_workplan(workplan).select_related("workplan__cluster", "activity", "result", "objective")
         .prefetch_related(Prefetch("activity__actor_links", queryset=ActivityActor.objects.select_related("actor")))
         .order_by("activity__order", "activity_id", "order", "id")
     )
-    reports = ProgressReport.objects.filter(indicator__workplan=workplan, quarter__ordinal__in=[quarter.ordinal, quarter.ordinal - 1]).select_related("quarter", "organisation")
+    reports = ProgressReport.objects.filter(indicator__workplan=workplan, quarter__ordinal__in=[quarter.ordinal, quarter.ordinal - 1]).select_related("quarter", "organisation", "created_by", "last_saved_by")
     current, previous = {}, {}
     for report in reports:
         target = current if report.quarter_id == quarter.pk else previous
@@ -232,17 +246,25 @@ def _grid_rows(workplan, quarter, organisation=None):
             links = list(indicator.activity.actor_links.all())
             lead = [link for link in links if link.role == ActivityActor.Role.LEAD] or links
             org = lead[0].actor if lead else None
+        refusal = services.responsibility_error(indicator, org) if org is not None else ""
+        if not coordinating and (refusal or org is None or not can_record_for(user, indicator, org)):
+            continue
         key = (indicator.pk, org.pk if org else None)
         report = current.get(key)
+        if report is not None:
+            report.indicator = indicator
         rows.append({
             "indicator": indicator, "organisation": org, "report": report, "previous": previous.get(key),
-            "editable": org is not None and (report is None or report.accepts_changes),
+            "refusal": refusal,
+            "editable": org is not None and not refusal and (report is None or report.accepts_changes),
+            "can_submit": report is not None and report.can_be_submitted and not refusal,
+            "can_validate": report is not None and coordinating and can_validate(user, report),
         })
     return rows
 
 
 def _parse_grid(post, rows):
-    """The rows the coordinator changed, as ``quarter_grid_save`` wants them."""
+    """The rows changed (as ``quarter_grid_save`` wants them), and the rows selected."""
     changed = []
     for row in rows:
         indicator, report = row["indicator"], row["report"]
@@ -252,54 +274,96 @@ def _parse_grid(post, rows):
         raw = post.get(f"value_{pk}", "").strip().replace(",", ".")
         text = post.get(f"text_{pk}", "").strip()
         narrative = post.get(f"narrative_{pk}", "").strip()
-        row["posted"] = {"value": raw, "text": text, "narrative": narrative}
-        if report is None and not (raw or text):
+        raw_parts = {name: post.get(f"{name}_{pk}", "").strip().replace(",", ".") for name in GRID_PARTS}
+        row["posted"] = {"value": raw, "text": text, "narrative": narrative, **raw_parts}
+        parts, bad = {}, []
+        for name, part in raw_parts.items():
+            dimension, category = name.split("_", 1)
+            if part and _decimal(part) is None:
+                bad.append(part)
+            if part:
+                parts.setdefault(dimension, {})[category] = _decimal(part)
+        if report is None and not (raw or text or parts):
             continue
         if report is not None:
             same_value = (raw == ("" if report.value is None else f"{report.value.normalize():f}")) or (
                 raw and report.value is not None and _decimal(raw) == report.value
             )
-            if same_value and text == report.value_text and narrative == report.narrative:
+            if same_value and text == report.value_text and narrative == report.narrative and not parts:
                 continue
         value = _decimal(raw)
-        if raw and value is None:
-            changed.append({"error": _("%(indicator)s: “%(raw)s” is not a number.") % {"indicator": indicator.code or indicator.text[:60], "raw": raw}})
+        for wrong in ([raw] if raw and value is None else []) + bad:
+            changed.append({"error": _("%(indicator)s: “%(raw)s” is not a number.") % {"indicator": indicator.code or indicator.text[:60], "raw": wrong}, "indicator": indicator})
+        if (raw and value is None) or bad:
             continue
         changed.append({
             "indicator": indicator, "organisation": row["organisation"], "value": value, "value_text": text,
-            "narrative": narrative, "version": post.get(f"version_{pk}") or None,
+            "narrative": narrative, "version": post.get(f"version_{pk}") or None, "parts": parts or None,
         })
-    return changed
+    selected = {pk for pk in post.getlist("select") if str(pk).isdigit()}
+    chosen = [(row["indicator"], row["organisation"]) for row in rows
+              if str(row["indicator"].pk) in selected and row["organisation"] is not None]
+    return changed, chosen
+
+
+# The parts the grid takes beside the total, for indicators that ask for them (sex, age).
+GRID_PARTS = ["sex_F", "sex_M", "age_lt18", "age_ge18"]
 
 
 def _decimal(raw):
     try:
-        return Decimal(raw) if raw else None
+        value = Decimal(raw) if raw else None
     except InvalidOperation:
         return None
+    return value if value is not None and value.is_finite() else None
 
 
 @require_http_methods(["GET", "POST"])
 def quarter_grid(request, slug, quarter):
-    """All the indicators of a workplan for one quarter, the previous quarter beside."""
-    workplan = get_workplan_for_user(request.user, slug, "coordinate")
+    """All the indicators of a workplan for one quarter, the previous quarter beside; coordinators
+    save, submit and validate rows; members save and submit their organisation's rows."""
+    workplan = get_workplan_for_user(request.user, slug)
+    coordinating = can_coordinate_workplan(request.user, workplan)
+    if not coordinating and not organisations_of_member(request.user):
+        raise PermissionDenied(_("Only a coordinator of this plan's cluster can do this."))
     quarter = _quarter(quarter)
     organisation = None
-    if request.GET.get("organisation", "").isdigit():
+    if coordinating and request.GET.get("organisation", "").isdigit():
         organisation = get_object_or_404(Actor, pk=request.GET["organisation"])
-    rows = _grid_rows(workplan, quarter, organisation)
+    elif not coordinating:
+        organisation = organisations_of_member(request.user)[0]
+    rows = _grid_rows(request.user, workplan, quarter, organisation, coordinating)
     errors = []
     status = 200
     if request.method == "POST":
-        changed = _parse_grid(request.POST, rows)
+        action = request.POST.get("action", "save")
+        changed, chosen = _parse_grid(request.POST, rows)
         errors = [row["error"] for row in changed if "error" in row]
+        by_pk = {row["indicator"].pk: row for row in rows}
+        for row in changed:
+            if "error" in row:
+                by_pk[row["indicator"].pk]["error"] = row["error"]
+        if action == "validate" and not coordinating:
+            raise PermissionDenied(_("Only a coordinator of this plan can validate or return its reports."))
+        if action in ("submit", "validate") and not chosen:
+            errors.append(_("Select the rows to submit or validate."))
         if not errors:
             try:
-                saved = services.quarter_grid_save(request.user, workplan, quarter, changed)
+                saved = services.quarter_grid_save(
+                    request.user, workplan, quarter, [row for row in changed if "error" not in row],
+                    submit=chosen if action == "submit" else (), validate=chosen if action == "validate" else (),
+                )
             except services.ProgressError as exc:
                 errors = [exc.message, *exc.errors]
+                for pk, message in getattr(exc, "row_errors", {}).items():
+                    if pk in by_pk:
+                        by_pk[pk]["error"] = message
             else:
                 messages.success(request, _("%(n)d reports saved.") % {"n": len(saved)})
+                if action == "submit":
+                    messages.success(request, _("%(n)d reports submitted for validation.") % {"n": len(chosen)})
+                if action == "validate":
+                    messages.success(request, _("%(n)d reports validated.") % {"n": len(chosen)})
                 return redirect(request.get_full_path())
         status = 400
     closures = list(QuarterClosure.objects.filter(workplan=workplan, quarter=quarter).select_related("closed_by", "reopened_by"))
@@ -307,7 +371,8 @@ def quarter_grid(request, slug, quarter):
     return render(request, "indicators/quarter_grid.html", {
         "workplan": workplan, "quarter": quarter, "rows": rows, "errors": errors, "closed": closed,
         "closures": closures, "quarters": workplan.quarters(), "organisation": organisation,
-        "actors": Actor.objects.order_by("acronym").only("pk", "acronym"),
+        "coordinating": coordinating,
+        "actors": Actor.objects.order_by("acronym").only("pk", "acronym") if coordinating else [],
     }, status=status)
 
 
