@@ -318,11 +318,36 @@ def evidence_add(user, report, upload):
     return evidence
 
 
+class QuarterHasOpenReports(ProgressError):
+    """Closing would lock reports still open (drafts, returned, awaiting validation): confirm first."""
+
+    def __init__(self, reports):
+        super().__init__(_("Some reports of this quarter are still open: confirm to close it anyway."))
+        self.reports = reports
+
+
+def quarter_open_reports(workplan, quarter):
+    """The reports of ``workplan`` for ``quarter`` still open: drafts, returned, awaiting validation."""
+    return (
+        ProgressReport.objects.filter(indicator__workplan=workplan, quarter=quarter)
+        .exclude(state=State.VALIDATED)
+        .select_related("indicator", "organisation", "created_by")
+        .order_by("state", "indicator__order", "indicator_id", "organisation__acronym")
+    )
+
+
 @transaction.atomic
-def quarter_close(user, workplan, quarter, reason=""):
-    """Close a quarter for a workplan: its reports are locked."""
+def quarter_close(user, workplan, quarter, reason="", confirmed=True):
+    """Close a quarter for a workplan: its reports are locked.
+
+    With ``confirmed=False`` (the page's first step), a quarter with open reports is not closed:
+    ``QuarterHasOpenReports`` lists them for the coordinator to confirm."""
     if not can_coordinate_workplan(user, workplan):
         raise PermissionDenied(_("Only a coordinator of this plan's cluster can do this."))
+    if not confirmed:
+        still_open = list(quarter_open_reports(workplan, quarter))
+        if still_open:
+            raise QuarterHasOpenReports(still_open)
     if QuarterClosure.objects.select_for_update().filter(workplan=workplan, quarter=quarter, reopened_at__isnull=True).exists():
         raise ProgressError(_("Quarter %(quarter)s is already closed.") % {"quarter": quarter.code})
     closure = QuarterClosure.objects.create(workplan=workplan, quarter=quarter, closed_by=user, reason=reason or "")

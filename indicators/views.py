@@ -378,10 +378,22 @@ def quarter_grid(request, slug, quarter):
 
 @require_POST
 def quarter_close(request, slug, quarter):
+    """Two steps: the first lists the drafts, returned reports and reports awaiting validation
+    still open in the quarter and asks to confirm; the confirmed form closes it."""
     workplan = get_workplan_for_user(request.user, slug, "coordinate")
     quarter = _quarter(quarter)
+    reason = request.POST.get("reason", "")
+    confirmed = request.POST.get("confirm") == "yes"
+    if not confirmed:
+        open_reports = list(services.quarter_open_reports(workplan, quarter))
+        return render(request, "indicators/quarter_close_confirm.html", {
+            "workplan": workplan, "quarter": quarter, "reason": reason, "open_reports": open_reports,
+            "drafts": [r for r in open_reports if r.state == ProgressReport.State.DRAFT],
+            "returned": [r for r in open_reports if r.state == ProgressReport.State.RETURNED],
+            "submitted": [r for r in open_reports if r.state == ProgressReport.State.SUBMITTED],
+        })
     try:
-        services.quarter_close(request.user, workplan, quarter, request.POST.get("reason", ""))
+        services.quarter_close(request.user, workplan, quarter, reason)
         messages.success(request, _("Quarter %(q)s closed: its reports are locked.") % {"q": quarter.code})
     except services.ProgressError as exc:
         messages.error(request, exc.message)

@@ -98,7 +98,8 @@ class TestCloseReopen:
 
     def test_close_locks_then_reopen_with_reason(self, client_for, users, plan, indicator, hcr):
         client = client_for(users.coordinator)
-        assert client.post(self.close(plan), {"reason": "Fin du trimestre"}).status_code == 302
+        # issue 13: closing asks to confirm first (tests/test_quarter_closing.py)
+        assert client.post(self.close(plan), {"reason": "Fin du trimestre", "confirm": "yes"}).status_code == 302
         closure = QuarterClosure.objects.get()
         assert closure.reason == "Fin du trimestre" and closure.closed_by == users.coordinator
         body = client.get(grid(plan)).content.decode()
