@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +18,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from workplans.models import ActivityActor, Actor, Quarter
-from workplans.permissions import can_coordinate_workplan, get_workplan_for_user, is_member, profile_of
+from workplans.permissions import (
+    can_coordinate_workplan,
+    get_workplan_for_user,
+    is_administrator,
+    is_coordinator,
+    is_member,
+    profile_of,
+)
 
 from . import services
 from .forms import EvidenceForm, ReportForm, ReturnForm
@@ -30,8 +38,33 @@ from .permissions import (
     get_indicator_for_user,
     get_report_for_user,
     organisations_for_recording,
+    reports_to_review,
 )
 from .progress import indicator_page_data
+
+
+AWAITING_PER_PAGE = 50
+
+
+@require_GET
+def awaiting_validation(request):
+    """Every report awaiting the user's validation (coordinators in scope, administrators), oldest first."""
+    if not (is_administrator(request.user) or is_coordinator(request.user)):
+        raise PermissionDenied(_("Only a coordinator of this plan can validate or return its reports."))
+    reports = reports_to_review(
+        request.user,
+        ProgressReport.objects.filter(state=ProgressReport.State.SUBMITTED)
+        .select_related("indicator__workplan", "quarter", "organisation", "created_by"),
+    ).order_by("submitted_at", "id")
+    workplan = request.GET.get("workplan", "")
+    if workplan:
+        reports = reports.filter(indicator__workplan__slug=workplan)
+    page = Paginator(reports, AWAITING_PER_PAGE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "indicators/awaiting_list.html", {
+        "page": page, "reports": page.object_list, "total": page.paginator.count, "querystring": params.urlencode(),
+    })
 
 
 def organisations_of_member(user):

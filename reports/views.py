@@ -208,6 +208,9 @@ def _count(queryset):
     return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
+TO_REVIEW_SHOWN = 20  # the oldest reports awaiting my validation on the dashboard; a link leads to all
+
+
 @require_GET
 def home(request):
     """The dashboard: plans with their overall progress, what is late, what awaits me."""
@@ -236,12 +239,15 @@ def home(request):
         Activity.objects.filter(pk__in=late_ids[:10]).select_related("workplan").order_by("workplan", "order", "id")
     )
     pending = ProgressReport.objects.select_related("indicator", "quarter", "organisation", "indicator__workplan")
-    to_review = list(reports_to_review(request.user, pending.filter(state=ProgressReport.State.SUBMITTED)).order_by("submitted_at")[:20])
+    awaiting = reports_to_review(request.user, pending.filter(state=ProgressReport.State.SUBMITTED)).order_by("submitted_at")
+    to_review = list(awaiting[:TO_REVIEW_SHOWN + 1])
+    to_review_total = len(to_review) if len(to_review) <= TO_REVIEW_SHOWN else awaiting.count()
+    to_review = to_review[:TO_REVIEW_SHOWN]
     returned = list(reports_of_my_organisation(request.user, pending.filter(state=ProgressReport.State.RETURNED))[:20])
     return render(request, "reports/home.html", {
         "workplans": workplans, "current_workplans": current, "ended_workplans": ended,
         "late_activities": late_activities, "late_total": len(late_ids),
-        "to_review": to_review, "returned": returned, "today": today,
+        "to_review": to_review, "to_review_total": to_review_total, "returned": returned, "today": today,
         "overdue_action_points": list(ActionPoint.objects.overdue(today).for_list()[:10]),
         "saved_views": list(SavedView.objects.for_user(request.user)),
     })
