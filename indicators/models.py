@@ -228,11 +228,9 @@ class Indicator(models.Model):
         return reverse("indicators:detail", args=[self.pk])
 
     def save(self, *args, **kwargs):
-        """Saving an indicator refreshes its activity's search text (the ``q`` filter) and
-        raises its plan's generation (the plan-status cache)."""
+        """Saving an indicator raises its plan's generation (the plan-status cache). (The ``q``
+        filter searches the indicators' texts in place: nothing to refresh.)"""
         super().save(*args, **kwargs)
-        if self.activity_id:
-            Activity.objects.get(pk=self.activity_id).refresh_search_text()
         Workplan.bump_generation(self.workplan_id)
 
     def delete(self, *args, **kwargs):

@@ -428,10 +428,20 @@ class ActivityQuerySet(models.QuerySet):
         return self.filter(quarters=quarter)
 
     def search(self, words):
-        """Activities whose title or one of whose indicators holds every word (accents ignored)."""
+        """Activities whose code, title, place or one of whose active indicators holds every word
+        (case and accents ignored).
+
+        The activity's own words are in ``search_text`` (written by ``Activity.save`` alone, from
+        the activity's own fields); the indicators' texts are searched where they are, folded by
+        the database (``workplans.db.Fold``: ``lower(unaccent())`` on PostgreSQL, the same
+        ``fold()`` as Python on SQLite), so that no copy of them can go stale."""
+        from .db import Fold
+
+        indicators = Activity._meta.get_field("indicators").related_model.objects.filter(archived_at__isnull=True)
         qs = self
         for word in fold(words).split():
-            qs = qs.filter(Q(search_text__contains=word))
+            matching = indicators.annotate(folded=Fold("text")).filter(folded__contains=Fold(models.Value(word)))
+            qs = qs.filter(Q(search_text__contains=word) | Q(pk__in=matching.values("activity_id")))
         return qs
 
 
@@ -493,17 +503,13 @@ class Activity(models.Model):
     def get_absolute_url(self):
         return f"{self.workplan.get_absolute_url()}#activity-{self.pk}"
 
-    def build_search_text(self, indicator_texts=()):
-        return fold(" ".join([self.code, self.title, self.place, *indicator_texts]))
-
-    def _indicator_texts(self):
-        if not self.pk:
-            return []
-        return list(self.indicators.filter(archived_at__isnull=True).values_list("text", flat=True))
+    def build_search_text(self):
+        """The activity's own words, folded (its indicators are searched in place: ``search``)."""
+        return fold(" ".join([self.code, self.title, self.place]))
 
     def save(self, *args, **kwargs):
-        """The ``q`` filter searches ``search_text``: kept up to date at every save."""
-        self.search_text = self.build_search_text(self._indicator_texts())
+        """The ``q`` filter reads ``search_text``: written here, from the activity's own fields."""
+        self.search_text = self.build_search_text()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
@@ -513,12 +519,6 @@ class Activity(models.Model):
         """Change the quarters the activity is scheduled in (its plan's statuses change)."""
         self.quarters.set(quarters)
         Workplan.bump_generation(self.workplan_id)
-
-    def refresh_search_text(self):
-        """After an indicator changed: recompute without touching anything else."""
-        text = self.build_search_text(self._indicator_texts())
-        Activity.objects.filter(pk=self.pk).update(search_text=text)
-        self.search_text = text
 
 
 class ActivityActor(models.Model):
