@@ -343,6 +343,13 @@ class PlanSummary:
                 for o in Outcome]
 
 
+def outcome_counts(progresses):
+    """``{outcome: n}`` of indicators from their ``Progress`` (achieved and %)."""
+    from .models import outcome_of
+
+    return dict(Counter(str(outcome_of(p.achieved, p.percent)) for p in progresses))
+
+
 def plan_summary(workplan, entry, today=None):
     """The ``PlanSummary`` of ``workplan`` from its ``plan_statuses`` entry (the rule: ``Workplan.has_ended``)."""
     from .models import ENDED, rollup_status

@@ -24,7 +24,7 @@ from clusterplan.lib.exporting import neutralise_row
 from indicators.filters import ActivityFilter
 from indicators.models import Indicator, ProgressReport, Status, rollup_status
 from indicators.permissions import reports_of_my_organisation, reports_to_review
-from indicators.progress import activity_statuses, plan_statuses, plan_summary
+from indicators.progress import activity_statuses, outcome_counts, plan_statuses, plan_summary
 from indicators.selectors import activities_with_progress, prune, tree_order, workplan_tree
 from meetings.models import ActionPoint
 from workplans.models import Activity, ActivityActor, Actor, ExpectedResult, Objective, Quarter, SubCluster, Workplan
@@ -347,6 +347,13 @@ def activity_export(request, fmt):
     raise Http404(_("Unknown export format."))
 
 
+def _walk(nodes):
+    for node in nodes:
+        yield node
+        yield from _walk(node.children)
+        yield from _walk(node.results)
+
+
 # A large plan's tree comes in pages of this many activities, in the tree's order.
 TREE_PAGE_ACTIVITIES = 200
 
@@ -372,7 +379,20 @@ def workplan_detail(request, slug):
     else:
         tree = workplan_tree(workplan, activities=activities, objectives=objectives, results=results)
         status = rollup_status([node.status for node in tree if node.status])
+    summary = None
+    if workplan.has_ended():
+        # An ended plan says so, with its final result (its activities' indicators by outcome),
+        # not "late": from the tree when it holds the whole plan, else from the cached statuses.
+        if page.paginator.num_pages == 1 and not filtering:
+            entry = {"statuses": {}, "outcomes": outcome_counts(
+                indicator.progress_info for node in _walk(tree) for activity in node.activities
+                for indicator in activity.indicator_list)}
+        else:
+            entry = plan_statuses([workplan.pk])[workplan.pk]
+        summary = plan_summary(workplan, entry)
+        status = summary.status
     return render(request, "reports/workplan_detail.html", {
+        "summary": summary,
         "workplan": workplan, "tree": tree, "status": status, "filter": activity_filter, "filtering": filtering,
         "page": page, "querystring": _querystring(request),
         "quarters": workplan.quarters(), "can_coordinate": can_coordinate_workplan(request.user, workplan),
