@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("indicators.urls")),
     path("", include("reports.urls")),
     path("", include("meetings.urls")),
+    path("", include("notifications.urls")),
+    path("", include("jobs.urls")),
 ]
 
 if settings.DEBUG:

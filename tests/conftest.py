@@ -231,3 +231,11 @@ def axes_on(settings, db):
 def _imports_in_tmp(settings, tmp_path):
     """Uploaded workplan files go to a temporary private folder."""
     settings.IMPORT_ROOT = tmp_path / "imports"
+
+
+# --- background tasks (issue 17): tests run tasks at once, inside the test ---------------------
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
