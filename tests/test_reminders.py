@@ -31,7 +31,9 @@ def _mail(settings):
 
 
 @pytest.fixture
-def setup(users, plan, hcr, nrc):
+def setup(users, plan, hcr, nrc, cluster):
+    # The default schedule, without the Monday digest (tested on its own).
+    ReminderSchedule.objects.create(cluster=cluster, digest_weekday=None)
     users.member.email = "member@example.org"
     users.member.save()
     users.outsider.email = "outsider@example.org"
@@ -134,7 +136,7 @@ def test_missed_day_is_caught_up_but_not_once_the_next_step_is_due(setup):
 
 @pytest.mark.django_db
 def test_per_cluster_schedule_set_by_an_administrator(setup, cluster):
-    ReminderSchedule.objects.create(cluster=cluster, report_offsets="-37, 7", digest_weekday=None)
+    ReminderSchedule.objects.filter(cluster=cluster).update(report_offsets="-37, 7")
     assert run("2020-04-23") == ["sent 0 messages"]
     assert run("2020-03-24")[-1] == "sent 2 messages"  # 7 days before the quarter ends
     assert Notification.objects.get(recipient__email="member@example.org").kind == Kind.DUE
@@ -156,7 +158,7 @@ def test_coordinators_digest_on_the_chosen_weekday(setup, users, hcr, cluster):
     plan, indicators, _ = setup
     report = ProgressReport.objects.create(indicator=indicators[0], quarter=plan.quarters[0], organisation=hcr,
                                            value=4, state=ProgressReport.State.SUBMITTED, submitted_at=timezone.now())
-    ReminderSchedule.objects.create(cluster=cluster, report_offsets="-7", digest_weekday=0)  # Monday
+    ReminderSchedule.objects.filter(cluster=cluster).update(digest_weekday=0)  # Monday
     assert run("2020-05-05") == ["sent 0 messages"]  # a Tuesday
     lines = run("2020-05-04")  # a Monday
     assert lines == ["to=coord@example.org kind=awaiting_validation subject=CP-MLI 2020-05-04 (1 awaiting, 1 overdue)",
