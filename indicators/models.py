@@ -378,9 +378,6 @@ class ProgressReportQuerySet(models.QuerySet):
     def validated(self):
         return self.filter(state=ProgressReport.State.VALIDATED)
 
-    def awaiting_validation(self):
-        return self.filter(state=ProgressReport.State.SUBMITTED)
-
 
 # Days after a quarter's end before an unreported quarter is "overdue" rather than "due".
 REPORTING_GRACE_DAYS = 30
@@ -467,6 +464,29 @@ class ProgressReport(models.Model):
     def __str__(self):
         return f"{self.indicator_id} {self.quarter} {self.organisation}"
 
+    # The workflow, in one place: the services enforce it, the pages ask it.
+    @property
+    def can_be_submitted(self):
+        return self.state in (self.State.DRAFT, self.State.RETURNED)
+
+    @property
+    def can_be_validated(self):
+        return self.state == self.State.SUBMITTED
+
+    @property
+    def can_be_returned(self):
+        return self.state in (self.State.SUBMITTED, self.State.VALIDATED)
+
+    @property
+    def return_comment(self):
+        """The coordinator's comment while the report waits for its organisation's correction."""
+        return self.review_comment if self.state == self.State.RETURNED else ""
+
+    @property
+    def accepts_changes(self):
+        """Values, parts and evidence may change until the report is validated."""
+        return self.state != self.State.VALIDATED
+
 
 class ReportBreakdown(models.Model):
     """One part of a report's value: by sex, by age group or by cercle."""
@@ -548,7 +568,3 @@ class QuarterClosure(models.Model):
 
     def __str__(self):
         return f"{self.workplan} {self.quarter}"
-
-    @property
-    def is_open(self):
-        return self.reopened_at is not None

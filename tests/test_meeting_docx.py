@@ -61,6 +61,9 @@ def test_docx_query_count_is_constant(client_for, users, meetings, hcr, django_a
         client.get(reverse("meetings:docx", args=[meetings.june.pk]))
 
 
-def test_member_without_role_cannot_download(client, meetings, django_user_model):
+def test_signed_in_user_without_role_downloads_and_anonymous_does_not(client, meetings, django_user_model):
+    """One read rule for every page: signed in."""
+    url = reverse("meetings:docx", args=[meetings.june.pk])
+    assert client.get(url).status_code == 302  # to the login page
     client.force_login(django_user_model.objects.create_user("nobody", password="x-long-password"))
-    assert client.get(reverse("meetings:docx", args=[meetings.june.pk])).status_code == 403
+    assert client.get(url).status_code == 200

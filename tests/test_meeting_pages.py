@@ -195,11 +195,14 @@ def test_subcluster_coordinator_writes_only_its_meetings(client_for, users, meet
     assert Meeting.objects.get(title="Réunion mensuelle").subcluster == scpe
 
 
-def test_user_without_role_cannot_read(client, users, meetings, django_user_model):
+def test_user_without_role_reads_but_does_not_write(client, users, meetings, django_user_model):
+    """One read rule for every page (signed in); writing needs a coordinator in scope."""
     nobody = django_user_model.objects.create_user("nobody", password="x-long-password")
     client.force_login(nobody)
-    assert client.get(reverse("meetings:list")).status_code == 403
-    assert client.get(reverse("meetings:detail", args=[meetings.june.pk])).status_code == 403
+    assert client.get(reverse("meetings:list")).status_code == 200
+    assert client.get(reverse("meetings:detail", args=[meetings.june.pk])).status_code == 200
+    assert client.get(reverse("meetings:create")).status_code == 403
+    assert client.get(reverse("meetings:edit", args=[meetings.june.pk])).status_code == 403
 
 
 def test_nav_and_list_link_to_every_meetings_page(client_for, users, meetings):

@@ -18,7 +18,7 @@ def test_structure_lists_every_body_with_leads_focal_points_and_activities(clien
     for code in ["SCVBG", "SCPE", "GT-LAMH", "GT-LTPRN", "CMP", "GT-CS", "GT-DOC"]:
         assert f'id="body-{code}"' in body
     assert "Marie-Emilie Dozin" in body and "Tombouctou" in body
-    assert 'href="/activities/?subcluster=SCVBG"' in body  # the URL is reversed from workplans:activity_list
+    assert 'href="/activities/?subcluster=SCVBG"' in body  # the URL is reversed from reports:activity_list
     assert "Sensibilisation" in body
     scvbg = next(b for b in response.context["bodies"] if b.code == "SCVBG")
     assert scvbg.activity_count == 1
