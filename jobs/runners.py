@@ -53,9 +53,9 @@ def export_performance(job, progress):
 
 def export_activities(job, progress):
     """The activity list (filtered like the page) as xlsx or csv, row by row."""
-    from workplans.filters import ActivityFilter
+    from indicators.filters import ActivityFilter
     from workplans.models import Activity
-    from workplans.views import EXPORT_HEADERS, _export_rows  # noqa: F401 (the page's own rows)
+    from reports.views import _export_rows  # the page's own rows
 
     base = Activity.objects.active().order_by("workplan__title", "order", "id")
     activities = ActivityFilter(QueryDict(job.params.get("query", "")) or None, queryset=base).qs

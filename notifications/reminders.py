@@ -28,7 +28,8 @@ from django.utils.translation import gettext as _
 from indicators.models import REPORTING_GRACE_DAYS, Indicator, ProgressReport, QuarterClosure
 from meetings.models import ActionPoint
 from workplans.models import ActivityActor, Quarter, Workplan
-from workplans.permissions import COORDINATORS, MEMBERS, reports_to_review
+from indicators.permissions import reports_to_review
+from workplans.permissions import COORDINATORS, MEMBERS
 
 from .models import EmailOptOut, Kind, Notification, ReminderSchedule, reporting_deadline
 
@@ -183,7 +184,7 @@ def coordinator_digests(today, schedules, closed):
                 r
                 for r in reports_to_review(
                     user,
-                    ProgressReport.objects.awaiting_validation().filter(indicator__workplan__cluster=cluster),
+                    ProgressReport.objects.filter(state=ProgressReport.State.SUBMITTED, indicator__workplan__cluster=cluster),
                 )
                 .select_related("indicator", "quarter", "organisation", "indicator__workplan")
                 .order_by("submitted_at", "pk")
@@ -208,7 +209,7 @@ def coordinator_digests(today, schedules, closed):
                     kind=Kind.AWAITING_VALIDATION,
                     step=today.isoformat(),
                     label=f"{cluster.code} {today.isoformat()} ({len(awaiting)} awaiting, {len(overdue)} overdue)",
-                    url=reverse("workplans:home"),
+                    url=reverse("reports:home"),
                     context={
                         "cluster": cluster,
                         "awaiting": [

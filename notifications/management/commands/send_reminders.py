@@ -34,7 +34,7 @@ class Command(BaseCommand):
 
         try:
             result = send_reminders(today=day, dry_run=dry_run, echo=echo)
-        except Exception as error:  # the mail server failed: what was sent is recorded
+        except OSError as error:  # the mail server failed (SMTPException is an OSError): what was sent is recorded
             self.stdout.write(f"sent {len(lines)} messages")
             raise CommandError(
                 f"stopped after {len(lines)} messages: {error.__class__.__name__}: {error}. "
