@@ -30,6 +30,8 @@ run: demo
 	@echo "  clusterplan is served at http://$(HOST):$(PORT)/"
 	@echo "  Demo logins (password: demo): admin, coordinator, member"
 	@echo ""
+	@# One background worker beside the web server (issue 17), stopped with it.
+	$(BIN)/python manage.py db_worker & trap "kill $$! 2>/dev/null" EXIT; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: venv
