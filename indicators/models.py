@@ -165,6 +165,17 @@ class Indicator(models.Model):
         ordering = ["workplan", "order", "id"]
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
+        constraints = [
+            # An indicator has exactly one owner: an activity, a result or an objective.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(activity__isnull=False, result__isnull=True, objective__isnull=True)
+                    | models.Q(activity__isnull=True, result__isnull=False, objective__isnull=True)
+                    | models.Q(activity__isnull=True, result__isnull=True, objective__isnull=False)
+                ),
+                name="indicator_has_exactly_one_owner",
+            )
+        ]
 
     def __str__(self):
         return f"{self.code} {self.text[:80]}".strip()

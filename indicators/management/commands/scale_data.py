@@ -75,7 +75,7 @@ class Command(BaseCommand):
                 [ActivityActor(activity=a, actor=actors[a.order % len(actors)], role="lead") for a in acts], batch_size=5000
             )
             inds = Indicator.objects.bulk_create(
-                [Indicator(workplan=plan, activity=a, result_id=a.result_id, code=f"I{a.order}",
+                [Indicator(workplan=plan, activity=a, code=f"I{a.order}",
                            text=f"# indicateur {a.order} personnes atteintes", target=Decimal(120), order=a.order)
                  for a in acts], batch_size=1000,
             )
