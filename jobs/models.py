@@ -49,7 +49,6 @@ class Job(models.Model):
         EXPORT_PERFORMANCE = "export_performance", _("Performance table (xlsx)")
         EXPORT_ACTIVITIES = "export_activities", _("Activity list (xlsx)")
         IMPORT_WORKPLAN = "import_workplan", _("Workplan import")
-        REMINDERS = "reminders", _("Reminders and notifications")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting for a worker")

@@ -54,8 +54,8 @@ def export_performance(job, progress):
 def export_activities(job, progress):
     """The activity list (filtered like the page) as xlsx or csv, row by row."""
     from indicators.filters import ActivityFilter
-    from workplans.models import Activity
     from reports.views import _export_rows  # the page's own rows
+    from workplans.models import Activity
 
     base = Activity.objects.active().order_by("workplan__title", "order", "id")
     activities = ActivityFilter(QueryDict(job.params.get("query", "")) or None, queryset=base).qs
@@ -117,18 +117,8 @@ def import_workplan(job, progress):
     job.result_url = summary.workplan.get_absolute_url()
 
 
-def reminders(job, progress):
-    """``send_reminders`` for today, as a task (the command from cron does the same)."""
-    from notifications.reminders import send_reminders
-
-    result = send_reminders()
-    progress.total(result.emailed + result.in_app_only)
-    progress.update(rows_written=result.emailed + result.in_app_only, force=True)
-
-
 RUNNERS = {
     Job.Kind.EXPORT_PERFORMANCE: export_performance,
     Job.Kind.EXPORT_ACTIVITIES: export_activities,
     Job.Kind.IMPORT_WORKPLAN: import_workplan,
-    Job.Kind.REMINDERS: reminders,
 }

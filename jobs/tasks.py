@@ -28,7 +28,7 @@ def run_job(job_id, attempt=1):
         except JobError as error:
             _finish(job, Job.State.FAILED, Job.ErrorCode.FAILED, str(error))
             return "failed"
-        except Exception as error:  # noqa: BLE001 — recorded for the user, logged for us
+        except Exception as error:
             logger.exception("job %s failed", job.pk)
             _finish(job, Job.State.FAILED, Job.ErrorCode.FAILED,
                     _("The task failed: %(error)s") % {"error": error.__class__.__name__})

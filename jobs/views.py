@@ -1,6 +1,5 @@
 """My tasks, a task's progress page, its result file; starting large exports and imports."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -9,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from workplans.models import ImportSession, Workplan
+from workplans.models import Workplan
 from workplans.permissions import get_import_session_for_user
 
 from .models import Job

@@ -25,13 +25,24 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from indicators.models import REPORTING_GRACE_DAYS, Indicator, ProgressReport, QuarterClosure
+from indicators.models import (
+    REPORTING_GRACE_DAYS,
+    Indicator,
+    ProgressReport,
+    QuarterClosure,
+)
+from indicators.permissions import reports_to_review
 from meetings.models import ActionPoint
 from workplans.models import ActivityActor, Quarter, Workplan
-from indicators.permissions import reports_to_review
 from workplans.permissions import COORDINATORS, MEMBERS
 
-from .models import EmailOptOut, Kind, Notification, ReminderSchedule, reporting_deadline
+from .models import (
+    EmailOptOut,
+    Kind,
+    Notification,
+    ReminderSchedule,
+    reporting_deadline,
+)
 
 CATCH_UP_DAYS = 3
 # Overdue quarters older than this are no longer listed in the coordinators' digest.
@@ -80,9 +91,15 @@ def _closed_pairs():
 # --- due / overdue --------------------------------------------------------------------------
 
 
-def _pending_by_organisation(workplan, quarter):
+def _pending_by_organisation(workplan, quarter, memo=None):
     """``{organisation id: [indicator, …]}``: indicators of activities scheduled in ``quarter``
-    whose responsible organisation has not submitted (nor had validated) its report."""
+    whose responsible organisation has not submitted (nor had validated) its report.
+    ``memo`` (a dict) keeps the answers of one run: the digest asks once per coordinator."""
+    if memo is not None:
+        key = (workplan.pk, quarter.pk)
+        if key not in memo:
+            memo[key] = _pending_by_organisation(workplan, quarter)
+        return memo[key]
     indicators = list(
         Indicator.objects.active()
         .filter(workplan=workplan, activity__quarters=quarter, activity__archived_at__isnull=True)
@@ -167,12 +184,14 @@ def report_reminders(today, schedules, closed):
 
 def coordinator_digests(today, schedules, closed):
     out = []
+    memo = {}
     for cluster, schedule in schedules.items():
         if not schedule.enabled or schedule.digest_weekday is None or today.weekday() != schedule.digest_weekday:
             continue
         coordinators = _users(groups__name=COORDINATORS).filter(
             Q(profile__cluster=cluster) | Q(profile__subcluster__cluster=cluster)
         )
+        workplans = list(Workplan.objects.filter(cluster=cluster).order_by("slug"))
         overdue_quarters = list(
             Quarter.objects.filter(
                 end_date__lt=today - datetime.timedelta(days=REPORTING_GRACE_DAYS),
@@ -191,11 +210,11 @@ def coordinator_digests(today, schedules, closed):
                 if (r.indicator.workplan_id, r.quarter_id) not in closed
             ]
             overdue = []
-            for workplan in Workplan.objects.filter(cluster=cluster).order_by("slug"):
+            for workplan in workplans:
                 for quarter in overdue_quarters:
                     if (workplan.pk, quarter.pk) in closed:
                         continue
-                    pending = _pending_by_organisation(workplan, quarter)
+                    pending = _pending_by_organisation(workplan, quarter, memo)
                     if user.profile.subcluster_id:
                         pending = _in_subcluster(pending, user.profile.subcluster_id)
                     for organisation_id, indicators in pending.items():

@@ -72,7 +72,7 @@ def test_active_step_on_its_day_with_catch_up_never_past_the_next_step():
 
 @pytest.mark.django_db
 def test_due_reminder_lists_the_missing_indicators_with_links_to_each_members_language(setup, users):
-    plan, indicators, english = setup
+    plan, indicators, _english = setup
     lines = run("2020-04-23")
     assert sorted(lines[:-1]) == [
         "to=english@example.org kind=due subject=plan-test 2020-Q1 (step -7)",
@@ -174,7 +174,7 @@ def test_coordinators_digest_on_the_chosen_weekday(setup, users, hcr, cluster):
 
 @pytest.mark.django_db
 def test_returned_with_the_comment_and_validated_reach_the_members(setup, users, hcr):
-    plan, indicators, english = setup
+    plan, indicators, _english = setup
     reviewed = timezone.make_aware(datetime.datetime(2020, 5, 5, 10, 0))
     returned = ProgressReport.objects.create(
         indicator=indicators[0], quarter=plan.quarters[0], organisation=hcr, value=4,
@@ -296,8 +296,8 @@ def test_the_database_refuses_a_second_copy(setup, users):
     plan, _, _ = setup
     from django.db import IntegrityError, transaction
 
-    fields = dict(recipient=users.member, kind=Kind.DUE, step="-7", workplan=plan.workplan, quarter=plan.quarters[0],
-                  subject="s", body="b")
+    fields = {"recipient": users.member, "kind": Kind.DUE, "step": "-7", "workplan": plan.workplan,
+              "quarter": plan.quarters[0], "subject": "s", "body": "b"}
     Notification.objects.create(**fields)
     with pytest.raises(IntegrityError), transaction.atomic():
         Notification.objects.create(**fields)
