@@ -315,3 +315,25 @@ def test_users_without_the_members_role_or_inactive_get_nothing(setup, users, hc
     assert run("2020-04-23") == ["sent 0 messages"]
     other.groups.add(Group.objects.get(name=MEMBERS))
     assert run("2020-04-23")[-1] == "sent 1 messages"
+
+
+@pytest.mark.django_db
+def test_a_subcluster_coordinator_hears_only_of_their_subcluster(setup, users, hcr, cluster):
+    from workplans.models import SubCluster
+    from workplans.permissions import COORDINATORS
+
+    plan, indicators, _ = setup
+    ReminderSchedule.objects.filter(cluster=cluster).update(digest_weekday=0)
+    Profile.objects.filter(user=users.coordinator).update(cluster=None)  # only the two below
+    inside, outside = SubCluster.objects.filter(cluster=cluster).order_by("code")[:2]
+    hcr.subcluster = inside
+    hcr.save()
+    for name, sub in (("sub-in", inside), ("sub-out", outside)):
+        user = _user(name, COORDINATORS, subcluster=sub)
+        user.email = f"{name}@example.org"
+        user.save()
+    ProgressReport.objects.create(indicator=indicators[0], quarter=plan.quarters[0], organisation=hcr, value=1,
+                                  state=ProgressReport.State.SUBMITTED, submitted_at=timezone.now())
+    lines = run("2020-05-04")
+    assert lines == ["to=sub-in@example.org kind=awaiting_validation subject=CP-MLI 2020-05-04 (1 awaiting, 1 overdue)",
+                     "sent 1 messages"]
