@@ -8,7 +8,10 @@ from .models import Kind
 class PreferencesForm(forms.Form):
     """One checkbox per kind of email (ticked: send it), and the language of emails."""
 
-    language = forms.ChoiceField(label=_("Language of emails"), choices=settings.LANGUAGES)
+    language = forms.ChoiceField(
+        label=_("Language of emails"), choices=settings.LANGUAGES,
+        help_text=_("The language of emails this user receives."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

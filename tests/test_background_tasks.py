@@ -223,3 +223,51 @@ def test_a_real_db_worker_runs_a_task(users, plan, settings, tmp_path):
     assert DBTaskResult.objects.get(pk=job.task_id).status == "SUCCESSFUL"
     with job.result_file.open("rb") as handle:
         assert "Monitoring de protection" in handle.read().decode("utf-8-sig")
+
+
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/11")
+
+
+def _redis_available():
+    import redis
+
+    try:
+        return redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping()
+    except redis.exceptions.RedisError:
+        return False
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(not _redis_available(), reason="no Redis at REDIS_TEST_URL")
+def test_with_redis_the_task_goes_through_rq_and_an_rqworker(users, plan, settings, tmp_path):
+    """The django-tasks-rq backend (REDIS_URL set): enqueued into Redis, run by `manage.py rqworker`.
+    Uses its own Redis database (REDIS_TEST_URL, db 11 by default), emptied first."""
+    import django_rq
+    from django.db import connection
+
+    settings.RQ_QUEUES = {"default": {"URL": REDIS_TEST_URL}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    queue = django_rq.get_queue("default")
+    queue.empty()
+    job = job_start(users.member, Job.Kind.EXPORT_ACTIVITIES, "Liste", {"format": "csv"})
+    job.refresh_from_db()
+    assert job.task_id and queue.count == 1
+    url, sqlite_copy = _worker_database(connection, tmp_path)
+    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": REDIS_TEST_URL, "TASKS_BACKEND": "rq",
+           "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT), "DEBUG": "1"}
+    completed = subprocess.run(
+        [sys.executable, "manage.py", "rqworker", "default", "--burst", "--job-class", "django_tasks_rq.Job",
+         "--worker-class", "rq.worker.SimpleWorker"],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    if sqlite_copy:
+        source = sqlite3.connect(sqlite_copy)
+        source.backup(connection.connection)
+        source.close()
+    job.refresh_from_db()
+    assert job.state == Job.State.DONE, completed.stderr[-3000:]
+    assert job.rows_written == 2
+    from jobs.tasks import run_job
+
+    assert run_job.get_result(job.task_id).status == "SUCCESSFUL"

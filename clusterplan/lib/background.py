@@ -33,7 +33,7 @@ def tasks_config(backend="", redis_url=""):
 
     ``backend``: ``database`` (django-tasks-db: no broker, works on SQLite and PostgreSQL;
     workers are ``manage.py db_worker``), ``rq`` (django-tasks-rq on ``redis_url``; workers are
-    ``manage.py rqworker default``) or ``immediate`` (runs inside the request: tests).
+    ``manage.py rqworker default --job-class django_tasks_rq.Job``) or ``immediate`` (runs inside the request: tests).
     Default: ``rq`` when ``redis_url`` is set, else ``database``.
     """
     backend = (backend or ("rq" if redis_url else "database")).strip().lower()
