@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "indicators",
     "reports",
     "meetings",
+    "clusterplan",  # no models: the project-wide management commands (load_demo, backup, migrate_locked…)
     "django_tasks",
     "django_tasks_db",
     "notifications",
