@@ -104,7 +104,7 @@ def _pending_by_organisation(workplan, quarter, memo=None):
         Indicator.objects.active()
         .filter(workplan=workplan, activity__quarters=quarter, activity__archived_at__isnull=True)
         .exclude(activity__status="cancelled")
-        .select_related("activity")
+        .only("pk", "code", "text", "activity_id")
         .order_by("order", "pk")
     )
     if not indicators:
