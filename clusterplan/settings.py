@@ -271,8 +271,7 @@ NOTIFY_REVIEW_WINDOW_DAYS = int(os.environ.get("NOTIFY_REVIEW_WINDOW_DAYS", "14"
 TASKS, RQ_QUEUES = tasks_config(os.environ.get("TASKS_BACKEND", ""), REDIS_URL)
 if RQ_QUEUES:
     INSTALLED_APPS += ["django_rq"]
-# Imports of more rows than this, and exports of whole plans, run as background tasks.
+# Imports of more rows (activities + indicators) than this are confirmed as a background task.
 BACKGROUND_IMPORT_ROWS = int(os.environ.get("BACKGROUND_IMPORT_ROWS", "2000"))
-BACKGROUND_EXPORT_ROWS = int(os.environ.get("BACKGROUND_EXPORT_ROWS", "2000"))
 # A running task not heard from for this many seconds died with its worker: marked failed.
 TASK_STALE_SECONDS = int(os.environ.get("TASK_STALE_SECONDS", "600"))

@@ -271,3 +271,18 @@ def test_with_redis_the_task_goes_through_rq_and_an_rqworker(users, plan, settin
     from jobs.tasks import run_job
 
     assert run_job.get_result(job.task_id).status == "SUCCESSFUL"
+
+
+def test_export_of_an_unknown_plan_is_404_and_get_is_refused(users, client_for):
+    client = client_for(users.member)
+    assert client.post(reverse("jobs:export_performance", args=["no-such-plan"])).status_code == 404
+    assert client.get(reverse("jobs:export_performance_all")).status_code == 405
+    assert Job.objects.count() == 0
+
+
+def test_the_report_pages_offer_the_background_exports(users, plan, client_for):
+    client = client_for(users.member)
+    performance = client.get(reverse("reports:performance", args=[plan.workplan.slug])).content.decode()
+    assert f'action="{reverse("jobs:export_performance", args=[plan.workplan.slug])}"' in performance
+    activities = client.get(reverse("reports:activity_list")).content.decode()
+    assert f'action="{reverse("jobs:export_activities")}"' in activities

@@ -64,3 +64,26 @@ def test_members_and_coordinators_cannot_edit_schedules(users, client_for):
     for user in (users.coordinator, users.member):
         response = client_for(user).get(reverse("admin:notifications_reminderschedule_changelist"))
         assert response.status_code == 302 and "login" in response.url
+
+
+def test_nothing_below_imports_notifications_or_jobs():
+    """The layers rule: notifications and jobs sit on top; workplans, indicators, reports, meetings
+    and clusterplan (but its settings and root URLs) never import them."""
+    import ast
+    from pathlib import Path
+
+    from django.conf import settings
+
+    offenders = []
+    for app in ("workplans", "indicators", "reports", "meetings", "clusterplan"):
+        for path in (Path(settings.BASE_DIR) / app).rglob("*.py"):
+            if path.name in ("settings.py", "urls.py") and path.parent.name == "clusterplan":
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = []
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                    names = [node.module]
+                offenders += [f"{path}: {n}" for n in names if n.split(".")[0] in ("notifications", "jobs")]
+    assert offenders == []
