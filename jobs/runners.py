@@ -93,9 +93,9 @@ def export_activities(job, progress):
 
 def import_workplan(job, progress):
     """Confirm an import session: the same service as the confirm page, atomic like it."""
-    from workplans.importing import WorkplanImportError, parse_file
-    from workplans.models import ImportSession
-    from workplans.services import workplan_import_commit
+    from imports.models import ImportSession
+    from imports.parsing import WorkplanImportError, parse_file
+    from imports.services import workplan_import_commit
 
     session = ImportSession.objects.filter(pk=job.params.get("session")).first()
     if session is None:

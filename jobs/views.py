@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from imports.permissions import get_import_session_for_user
 from workplans.models import Workplan
-from workplans.permissions import get_import_session_for_user
 
 from .models import Job
 from .services import job_restart, job_start
@@ -82,7 +82,7 @@ def import_confirm_start(request, pk):
     session = get_import_session_for_user(request.user, pk)
     if session.committed_at:
         messages.info(request, _("This import was already saved."))
-        return redirect(session.workplan.get_absolute_url() if session.workplan else "workplans:import")
+        return redirect(session.workplan.get_absolute_url() if session.workplan else "imports:import")
     running = Job.objects.unfinished().filter(kind=Job.Kind.IMPORT_WORKPLAN, params__session=session.pk).first()
     if running:
         return redirect(running)

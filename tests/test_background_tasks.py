@@ -16,10 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from imports.models import ImportSession
 from indicators.models import Indicator
 from jobs.models import Job
 from jobs.services import job_start
-from workplans.models import ImportSession, Workplan
+from workplans.models import Workplan
 
 EHP = Path(settings.BASE_DIR) / "fixtures" / "workplans" / "strategie-protection-ehp-2020-2022.xlsx"
 
@@ -73,9 +74,9 @@ def test_activity_list_of_everything_as_a_task_row_by_row(users, plan, client_fo
 def test_large_import_goes_through_a_task(users, client_for, settings, django_capture_on_commit_callbacks):
     settings.BACKGROUND_IMPORT_ROWS = 10
     client = client_for(users.administrator)
-    client.post(reverse("workplans:import"), {"file": SimpleUploadedFile(EHP.name, EHP.read_bytes()), "slug": "ehp"})
+    client.post(reverse("imports:import"), {"file": SimpleUploadedFile(EHP.name, EHP.read_bytes()), "slug": "ehp"})
     session = ImportSession.objects.get()
-    preview = client.get(reverse("workplans:import_preview", args=[session.pk]))
+    preview = client.get(reverse("imports:import_preview", args=[session.pk]))
     assert reverse("jobs:import_confirm", args=[session.pk]).encode() in preview.content
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("jobs:import_confirm", args=[session.pk]))
@@ -101,10 +102,10 @@ def test_large_import_goes_through_a_task(users, client_for, settings, django_ca
 def test_small_import_keeps_the_direct_confirm(users, client_for, settings):
     settings.BACKGROUND_IMPORT_ROWS = 100_000
     client = client_for(users.administrator)
-    client.post(reverse("workplans:import"), {"file": SimpleUploadedFile(EHP.name, EHP.read_bytes()), "slug": "ehp"})
+    client.post(reverse("imports:import"), {"file": SimpleUploadedFile(EHP.name, EHP.read_bytes()), "slug": "ehp"})
     session = ImportSession.objects.get()
-    preview = client.get(reverse("workplans:import_preview", args=[session.pk]))
-    assert reverse("workplans:import_confirm", args=[session.pk]).encode() in preview.content
+    preview = client.get(reverse("imports:import_preview", args=[session.pk]))
+    assert reverse("imports:import_confirm", args=[session.pk]).encode() in preview.content
     assert reverse("jobs:import_confirm", args=[session.pk]).encode() not in preview.content
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workplans', '0006_create_cache_table'),
+        ('workplans', '0007_importsession_moves_to_imports'),
     ]
 
     operations = [
