@@ -337,3 +337,17 @@ def test_a_subcluster_coordinator_hears_only_of_their_subcluster(setup, users, h
     lines = run("2020-05-04")
     assert lines == ["to=sub-in@example.org kind=awaiting_validation subject=CP-MLI 2020-05-04 (1 awaiting, 1 overdue)",
                      "sent 1 messages"]
+
+
+@pytest.mark.django_db
+def test_the_demo_users_have_addresses_and_get_reminders():
+    from django.contrib.auth import get_user_model
+
+    call_command("load_demo", "--force")  # tests run with DEBUG off
+    emails = dict(get_user_model().objects.filter(username__in=["admin", "coordinator", "member"])
+                  .values_list("username", "email"))
+    assert emails == {"admin": "admin@example.org", "coordinator": "coordinator@example.org",
+                      "member": "member@example.org"}
+    lines = run("2021-01-23", "--dry-run")  # 7 days before 2020-Q4's reporting deadline
+    assert any(line.startswith("to=member@example.org kind=due subject=") for line in lines)
+    assert lines[-1].startswith("sent ") and mail.outbox == []
