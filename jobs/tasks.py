@@ -38,7 +38,10 @@ def run_job(job_id, attempt=1):
 
 
 def _finish(job, state, code, message):
+    """Record the outcome, unless the job was restarted meanwhile (then the new attempt owns the row)."""
     job.state, job.error_code, job.error, job.finished_at = state, code, message, timezone.now()
-    job.heartbeat_at = job.finished_at
-    job.save(update_fields=["state", "error_code", "error", "finished_at", "heartbeat_at", "result_file",
-                            "result_name", "result_url", "rows_total", "rows_read", "rows_written"])
+    Job.objects.filter(pk=job.pk, attempt=job.attempt).update(
+        state=state, error_code=code, error=message, finished_at=job.finished_at, heartbeat_at=job.finished_at,
+        result_file=job.result_file.name or "", result_name=job.result_name, result_url=job.result_url,
+        rows_total=job.rows_total, rows_read=job.rows_read, rows_written=job.rows_written,
+    )

@@ -287,3 +287,16 @@ def test_the_report_pages_offer_the_background_exports(users, plan, client_for):
     assert f'action="{reverse("jobs:export_performance", args=[plan.workplan.slug])}"' in performance
     activities = client.get(reverse("reports:activity_list")).content.decode()
     assert f'action="{reverse("jobs:export_activities")}"' in activities
+
+
+def test_an_old_attempt_neither_runs_nor_overwrites_a_restarted_job(users):
+    from jobs.tasks import _finish, run_job
+
+    job = Job.objects.create(kind=Job.Kind.EXPORT_ACTIVITIES, description="Liste", started_by=users.member,
+                             params={"format": "csv"}, attempt=2)
+    assert run_job.call(job.pk, 1) == "skipped"  # queued before the restart
+    stale = Job.objects.get(pk=job.pk)
+    stale.attempt = 1  # a worker still busy with attempt 1 when the user restarted
+    _finish(stale, Job.State.FAILED, Job.ErrorCode.FAILED, "late failure")
+    job.refresh_from_db()
+    assert job.state == Job.State.QUEUED and job.error == ""
