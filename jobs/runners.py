@@ -1,6 +1,5 @@
 """What each kind of job does, inside the worker. Each gets the ``Job`` and a ``Progress``."""
 
-import csv
 import io
 
 from django.core.files.base import ContentFile
@@ -21,9 +20,19 @@ def _save_file(job, name, data):
     job.result_file.save(name, ContentFile(data), save=False)
 
 
+def _counted(rows, progress):
+    """The rows, counting each one written (the writer asks for the next row once it wrote this one)."""
+    written = 0
+    for row in rows:
+        yield row
+        written += 1
+        progress.update(rows_read=written, rows_written=written)
+    progress.update(rows_read=written, rows_written=written, force=True)
+
+
 def export_performance(job, progress):
-    """The performance table of a plan (or of every plan) as xlsx, as ``reports`` builds it."""
-    from reports.exports import changes_for, performance_workbook
+    """The performance table of a plan (or of every plan) as xlsx, written as ``reports`` writes it."""
+    from reports.exports import changes_for, write_performance_workbook
     from reports.forms import ReportFilterForm
     from reports.performance import ReportFilters, indicators_for, performance_table
     from workplans.models import Workplan
@@ -41,9 +50,8 @@ def export_performance(job, progress):
     progress.update(rows_read=progress.job.rows_total, force=True)
     changes = changes_for(indicators.values("pk"), table.quarters)
     title = _("Indicator performance tracking table") + (f" · {workplan.title}" if workplan else "")
-    book = performance_workbook(table, title, job.started_by, changes)
     buffer = io.BytesIO()
-    book.save(buffer)
+    write_performance_workbook(buffer, table, title, job.started_by, changes)
     stem = slugify(slug or "clusterplan")
     _save_file(job, f"{stem}-performance-{timezone.localdate().isoformat()}.xlsx", buffer.getvalue())
     progress.update(rows_written=progress.job.rows_total, force=True)
@@ -52,9 +60,11 @@ def export_performance(job, progress):
 
 
 def export_activities(job, progress):
-    """The activity list (filtered like the page) as xlsx or csv, row by row."""
+    """The activity list (filtered like the page) as xlsx or csv, row by row, as ``reports`` writes it."""
+    from clusterplan.lib.exporting import CsvWriter
+    from clusterplan.lib.xlsx import write_table_workbook
     from indicators.filters import ActivityFilter
-    from reports.views import _export_rows  # the page's own rows
+    from reports.views import EXPORT_WIDTHS, _export_rows  # the page's own rows and columns
     from workplans.models import Activity
 
     base = Activity.objects.active().order_by("workplan__title", "order", "id")
@@ -63,32 +73,22 @@ def export_activities(job, progress):
     headers = [_("Workplan"), _("Code"), _("Activity"), _("Level"), _("Status"), _("Progress"), _("Quarters"),
                _("Responsible actors"), _("Indicators")]
     stamp = timezone.localdate().isoformat()
-    fmt = job.params.get("format", "xlsx")
-    written = 0
-    if fmt == "csv":
+    if job.params.get("format") == "csv":
+        flavour = job.params.get("flavour", "excel")
         buffer = io.StringIO()
-        buffer.write("\ufeff")
-        writer = csv.writer(buffer)
+        writer = CsvWriter(buffer, flavour)
         writer.writerow(headers)
-        for row in _export_rows(activities):
-            writer.writerow(row)
-            written += 1
-            progress.update(rows_read=written, rows_written=written)
-        _save_file(job, f"activities-{stamp}.csv", buffer.getvalue().encode("utf-8"))
-    else:
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(_("Activities"))
-        sheet.append(headers)
-        for row in _export_rows(activities):
-            sheet.append(row)
-            written += 1
-            progress.update(rows_read=written, rows_written=written)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        _save_file(job, f"activities-{stamp}.xlsx", buffer.getvalue())
-    progress.update(rows_read=written, rows_written=written, force=True)
+        writer.writerows(_counted(_export_rows(activities), progress))
+        _save_file(job, f"activities-{stamp}-{writer.flavour}.csv", buffer.getvalue().encode("utf-8"))
+        return
+    buffer = io.BytesIO()
+    author = job.started_by.get_full_name() or job.started_by.get_username() if job.started_by else ""
+    write_table_workbook(
+        buffer, _("Activities"), headers, _counted(_export_rows(activities, separator="\n"), progress),
+        widths=EXPORT_WIDTHS, wrap=(2, 6, 7, 8), title=_("Activities"), author=author,
+        page_header=f"{_('Activities')} · {_('Exported on')} {timezone.localtime():%Y-%m-%d %H:%M}",
+    )
+    _save_file(job, f"activities-{stamp}.xlsx", buffer.getvalue())
 
 
 def import_workplan(job, progress):

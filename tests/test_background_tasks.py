@@ -300,3 +300,14 @@ def test_an_old_attempt_neither_runs_nor_overwrites_a_restarted_job(users):
     _finish(stale, Job.State.FAILED, Job.ErrorCode.FAILED, "late failure")
     job.refresh_from_db()
     assert job.state == Job.State.QUEUED and job.error == ""
+
+
+def test_activity_list_xlsx_as_a_task(users, plan, client_for, django_capture_on_commit_callbacks):
+    client = client_for(users.member)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("jobs:export_activities"), {"format": "xlsx", "query": "q=monitoring"})
+    job = Job.objects.get()
+    assert job.state == Job.State.DONE and job.rows_written == 1 and job.result_name.endswith(".xlsx")
+    book = load_workbook(io.BytesIO(b"".join(client.get(reverse("jobs:download", args=[job.pk])).streaming_content)))
+    cells = [str(c.value) for row in book.worksheets[0].iter_rows() for c in row if c.value]
+    assert "Monitoring de protection" in cells and "Sensibilisation" not in cells
