@@ -264,3 +264,11 @@ def demo(django_db_setup, django_db_blocker):
             call_command("load_demo", "--force", verbosity=0)
             yield
             transaction.set_rollback(True)
+
+
+# --- background tasks (issue 17): tests run tasks at once, inside the test ---------------------
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -193,6 +193,13 @@ class Profile(models.Model):
     subcluster = models.ForeignKey(
         SubCluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("sub-cluster")
     )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="fr",
+        help_text=_("The language of the emails this user receives."),
+    )
 
     class Meta:
         verbose_name = _("profile")
