@@ -18,6 +18,11 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 
 venv: $(VENV)/.installed
 
+# Test-only tools (schemathesis...): requirements-dev.txt, installed for `make test`.
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
 # migrate + createcachetable, under a PostgreSQL advisory lock: safe from any instance.
 migrate: venv
 	$(BIN)/python -m clusterplan.migrate
@@ -32,7 +37,7 @@ run: demo
 	@echo ""
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: venv
+test: venv $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 check: venv

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("indicators.urls")),
     path("", include("reports.urls")),
     path("", include("meetings.urls")),
+    path("", include("api.urls")),
 ]
 
 if settings.DEBUG:
