@@ -252,8 +252,9 @@ API_USER_RATE = os.environ.get("API_USER_RATE", "2000/hour")
 API_KOBO_RATE = os.environ.get("API_KOBO_RATE", "600/minute")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: an anonymous request gets 401 with "WWW-Authenticate: Token".
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerUserThrottle"],
