@@ -8,15 +8,14 @@ Kobo forms) stay behind it.
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 from . import pages, views
 from .hook import KoboHookView
 
 app_name = "api"
 
-router = DefaultRouter()
-router.include_root_view = False
+router = SimpleRouter()
 router.register("workplans", views.WorkplanViewSet, basename="workplan")
 router.register("objectives", views.ObjectiveViewSet, basename="objective")
 router.register("results", views.ResultViewSet, basename="result")

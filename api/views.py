@@ -14,7 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -43,6 +43,20 @@ class ListViewSet(viewsets.ReadOnlyModelViewSet):
 
     renderer_classes = RENDERERS
     filter_backends = [PageFilterBackend]
+    lookup_value_regex = "[^/]+"  # any segment reaches the view: a bad id is a JSON 404, not Django's page
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if "pk" in kwargs and not str(kwargs["pk"]).isdigit():
+            raise NotFound()  # ids are numbers: anything else is not found (not a 500)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code >= 400 and getattr(response, "accepted_renderer", None) is not None \
+                and response.accepted_renderer.format == "csv":
+            response.accepted_renderer = JSONRenderer()  # errors are JSON, whatever the format asked
+            response.accepted_media_type = JSONRenderer.media_type
+        return response
 
     def paginate_queryset(self, queryset):
         if getattr(self.request, "accepted_renderer", None) is not None and self.request.accepted_renderer.format == "csv":
