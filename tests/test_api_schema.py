@@ -53,6 +53,9 @@ def _schema():
     document = json.loads(OpenApiJsonRenderer().render(SchemaGenerator().get_schema(request=None, public=True)))
     loaded = schemathesis.openapi.from_dict(document)
     loaded.app = APP
+    # Bounded for CI: the fuzzing phase only (max_examples below); the coverage phase's boundary
+    # cases are not bounded by max_examples and take minutes on the shared CI machine.
+    loaded.config.phases.coverage.enabled = False
     return loaded
 
 
@@ -66,7 +69,7 @@ def role_tokens(users, report_plan, meetings):
 
 
 @schema.parametrize()
-@settings(max_examples=3, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@settings(max_examples=5, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_schemathesis_for_each_role(case, role_tokens):
     """Each generated request is sent with each role's token (the Kobo hook has none)."""
     for role, token in role_tokens.items():
