@@ -1,18 +1,15 @@
-"""The pages' rules as querysets and DRF permission classes (the rules stay in ``workplans.permissions``).
+"""The pages' report visibility as a queryset (the rules stay in ``indicators.permissions``).
 
 ``visible_reports`` is ``can_see_report_details`` for a whole queryset: validated reports for
 everyone; the others for those who may record on their indicator (its organisations' members,
-the coordinators in scope, administrators). ``tests/test_api_permissions.py`` checks that both
+the coordinators in scope, administrators). ``tests/test_api_reads.py`` checks that both
 agree on every report for every role.
 """
 
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
-from rest_framework.permissions import BasePermission
 
 from indicators.models import ProgressReport
 from workplans.permissions import (
-    can_read_meetings,
     is_administrator,
     is_coordinator,
     is_member,
@@ -34,12 +31,3 @@ def visible_reports(user, queryset):
         rule |= Q(indicator__activity__actor_links__actor_id=profile.organisation_id)
     # A subquery: the joins above would repeat a report once per matching actor.
     return queryset.filter(pk__in=ProgressReport.objects.filter(rule).values("pk"))
-
-
-class CanReadMeetings(BasePermission):
-    """Meetings and action points: members, coordinators and administrators (as the pages)."""
-
-    message = _("Only members of the cluster can see its meetings and contacts.")
-
-    def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and can_read_meetings(request.user))

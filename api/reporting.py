@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from indicators import services
 from indicators.forms import CERCLE_ROWS, ReportForm
 from indicators.models import Indicator
-from workplans.permissions import organisations_for_recording
+from indicators.permissions import organisations_for_recording
 
 # The form's field names, as the API calls them.
 FORM_TO_API = {

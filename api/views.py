@@ -24,14 +24,15 @@ from meetings.forms import ActionPointFilterForm, ActionPointUpdateForm
 from meetings.models import ActionPoint, Meeting
 from meetings.services import action_point_update
 from workplans.export import workplan_tree_data
-from workplans.filters import ActivityFilter
+from indicators.filters import ActivityFilter
 from workplans.models import Activity, ActivityActor, Actor, ExpectedResult, Objective, Quarter, SubCluster, Workplan
-from workplans.permissions import get_action_point_for_user, get_indicator_for_user
-from workplans.tree import activities_with_progress
+from indicators.permissions import get_indicator_for_user
+from indicators.selectors import activities_with_progress
+from meetings.permissions import get_action_point_for_user
 
 from . import serializers as s
 from .filters import IndicatorFilter, ObjectiveFilter, PageFilterBackend, ReportFilter, ResultFilter
-from .permissions import CanReadMeetings, visible_reports
+from .permissions import visible_reports
 from .renderers import CSVRenderer
 from .reporting import ReportInvalid, choose_organisation, record_report
 
@@ -268,7 +269,6 @@ class ProgressReportViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Li
 
 
 class MeetingViewSet(ListViewSet):
-    permission_classes = [CanReadMeetings]
     queryset = Meeting.objects.select_related("cluster", "subcluster", "co_facilitator").prefetch_related(
         "agenda_items").order_by("-date", "-id")
     serializer_class = s.MeetingSerializer
@@ -288,7 +288,6 @@ class ActionPointViewSet(mixins.UpdateModelMixin, ListViewSet):
     """Action points with the filters of ``/meetings/action-points/`` (open ones by default);
     PATCH records where one stands (status, follow-up), as the meeting page does."""
 
-    permission_classes = [CanReadMeetings]
     queryset = ActionPoint.objects.for_list().order_by("deadline", "meeting__date", "order", "id")
     serializer_class = s.ActionPointSerializer
     http_method_names = ["get", "patch", "head", "options"]

@@ -2,6 +2,9 @@ from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from workplans.admin import ActivityAdmin
+from workplans.models import Activity
+
 from .models import (
     Evidence,
     Indicator,
@@ -12,6 +15,32 @@ from .models import (
     ReportBreakdown,
 )
 from .resources import IndicatorResource
+
+
+class IndicatorInline(admin.StackedInline):
+    model = Indicator
+    extra = 0
+    fields = [("code", "kind", "unit"), "text", ("baseline", "target", "aggregation", "direction"), "means_of_verification"]
+    show_change_link = True
+
+
+# The activity's page in the admin, with its indicators (workplans cannot know of indicators).
+admin.site.unregister(Activity)
+
+
+@admin.register(Activity)
+class ActivityWithIndicatorsAdmin(ActivityAdmin):
+    inlines = [*ActivityAdmin.inlines, IndicatorInline]
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if isinstance(instance, Indicator) and not instance.workplan_id:
+                instance.workplan = form.instance.workplan
+            instance.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
 
 
 @admin.register(Location)

@@ -125,7 +125,3 @@ class ReturnForm(forms.Form):
 
 class EvidenceForm(forms.Form):
     file = forms.FileField(label=_("Evidence file (PDF, Word, Excel or image)"))
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

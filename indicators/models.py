@@ -165,6 +165,17 @@ class Indicator(models.Model):
         ordering = ["workplan", "order", "id"]
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
+        constraints = [
+            # An indicator has exactly one owner: an activity, a result or an objective.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(activity__isnull=False, result__isnull=True, objective__isnull=True)
+                    | models.Q(activity__isnull=True, result__isnull=False, objective__isnull=True)
+                    | models.Q(activity__isnull=True, result__isnull=True, objective__isnull=False)
+                ),
+                name="indicator_has_exactly_one_owner",
+            )
+        ]
 
     def __str__(self):
         return f"{self.code} {self.text[:80]}".strip()
@@ -378,9 +389,6 @@ class ProgressReportQuerySet(models.QuerySet):
     def validated(self):
         return self.filter(state=ProgressReport.State.VALIDATED)
 
-    def awaiting_validation(self):
-        return self.filter(state=ProgressReport.State.SUBMITTED)
-
 
 # Days after a quarter's end before an unreported quarter is "overdue" rather than "due".
 REPORTING_GRACE_DAYS = 30
@@ -467,6 +475,29 @@ class ProgressReport(models.Model):
     def __str__(self):
         return f"{self.indicator_id} {self.quarter} {self.organisation}"
 
+    # The workflow, in one place: the services enforce it, the pages ask it.
+    @property
+    def can_be_submitted(self):
+        return self.state in (self.State.DRAFT, self.State.RETURNED)
+
+    @property
+    def can_be_validated(self):
+        return self.state == self.State.SUBMITTED
+
+    @property
+    def can_be_returned(self):
+        return self.state in (self.State.SUBMITTED, self.State.VALIDATED)
+
+    @property
+    def return_comment(self):
+        """The coordinator's comment while the report waits for its organisation's correction."""
+        return self.review_comment if self.state == self.State.RETURNED else ""
+
+    @property
+    def accepts_changes(self):
+        """Values, parts and evidence may change until the report is validated."""
+        return self.state != self.State.VALIDATED
+
 
 class ReportBreakdown(models.Model):
     """One part of a report's value: by sex, by age group or by cercle."""
@@ -548,7 +579,3 @@ class QuarterClosure(models.Model):
 
     def __str__(self):
         return f"{self.workplan} {self.quarter}"
-
-    @property
-    def is_open(self):
-        return self.reopened_at is not None

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from workplans.permissions import can_record, can_review, can_see_report_details
+from .permissions import can_record, can_review, can_see_report_details
 
 from .models import Evidence, ProgressReport, report_label
 

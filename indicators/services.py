@@ -17,7 +17,9 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from workplans.permissions import can_coordinate_workplan, can_record_for, can_review
+from workplans.permissions import can_coordinate_workplan
+
+from .permissions import can_record_for, can_review
 
 from .models import Evidence, Indicator, ProgressReport, QuarterClosure, ReportBreakdown
 
@@ -210,7 +212,7 @@ def report_submit(user, report, version=None):
         raise PermissionDenied(_("You can record progress only for activities your organisation is responsible for."))
     _check_open(report.indicator, report.quarter)
     _check_version(report, version)
-    if report.state not in (State.DRAFT, State.RETURNED):
+    if not report.can_be_submitted:
         raise ProgressError(_("Only a draft or a returned report can be submitted."))
     if report.value is None and not report.value_text:
         raise ProgressError(_("Enter a value before submitting."))
@@ -225,7 +227,7 @@ def report_validate(user, report, version=None):
         raise PermissionDenied(_("Only a coordinator of this plan can validate or return its reports."))
     _check_open(report.indicator, report.quarter)
     _check_version(report, version)
-    if report.state != State.SUBMITTED:
+    if not report.can_be_validated:
         raise ProgressError(_("Only a submitted report can be validated."))
     return _transition(report, user, State.VALIDATED, reviewed_by=user, reviewed_at=timezone.now(), review_comment="")
 
@@ -238,7 +240,7 @@ def report_return(user, report, comment, version=None):
         raise PermissionDenied(_("Only a coordinator of this plan can validate or return its reports."))
     _check_open(report.indicator, report.quarter)
     _check_version(report, version)
-    if report.state not in (State.SUBMITTED, State.VALIDATED):
+    if not report.can_be_returned:
         raise ProgressError(_("Only a submitted or validated report can be returned."))
     if not (comment or "").strip():
         raise ProgressError(_("Say why the report is returned: the comment is required."))

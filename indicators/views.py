@@ -1,6 +1,6 @@
 """Indicator pages: the indicator, progress entry for one quarter, the report workflow, evidence.
 
-Each view checks permission with ``workplans.permissions``, calls ``indicators.services``,
+Each view checks permission with ``indicators.permissions``, calls ``indicators.services``,
 renders. A refused act is a 403 with its message, a stale form a 409 with the other's value.
 """
 
@@ -8,14 +8,19 @@ import mimetypes
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from decimal import Decimal, InvalidOperation
+
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from workplans.models import Quarter
-from workplans.permissions import (
+from workplans.models import ActivityActor, Actor, Quarter
+from workplans.permissions import get_workplan_for_user
+
+from .permissions import (
     can_review,
     get_evidence_for_user,
     get_indicator_for_user,
@@ -25,7 +30,7 @@ from workplans.permissions import (
 
 from . import services
 from .forms import EvidenceForm, ReportForm, ReturnForm
-from .models import ProgressReport
+from .models import Indicator, ProgressReport, QuarterClosure
 from .progress import indicator_page_data
 
 
@@ -201,3 +206,125 @@ def evidence_download(request, pk):
     return response
 
 
+# --- a plan's quarter: the grid, closing and reopening ------------------------------------
+
+
+def _grid_rows(workplan, quarter, organisation=None):
+    indicators = list(
+        Indicator.objects.active().for_workplan(workplan).select_related("activity", "result", "objective")
+        .prefetch_related(Prefetch("activity__actor_links", queryset=ActivityActor.objects.select_related("actor")))
+        .order_by("activity__order", "activity_id", "order", "id")
+    )
+    reports = ProgressReport.objects.filter(indicator__workplan=workplan, quarter__ordinal__in=[quarter.ordinal, quarter.ordinal - 1]).select_related("quarter", "organisation")
+    current, previous = {}, {}
+    for report in reports:
+        target = current if report.quarter_id == quarter.pk else previous
+        target[(report.indicator_id, report.organisation_id)] = report
+    rows = []
+    for indicator in indicators:
+        org = organisation
+        if org is None and indicator.activity_id:
+            links = list(indicator.activity.actor_links.all())
+            lead = [link for link in links if link.role == ActivityActor.Role.LEAD] or links
+            org = lead[0].actor if lead else None
+        key = (indicator.pk, org.pk if org else None)
+        report = current.get(key)
+        rows.append({
+            "indicator": indicator, "organisation": org, "report": report, "previous": previous.get(key),
+            "editable": org is not None and (report is None or report.accepts_changes),
+        })
+    return rows
+
+
+def _parse_grid(post, rows):
+    """The rows the coordinator changed, as ``quarter_grid_save`` wants them."""
+    changed = []
+    for row in rows:
+        indicator, report = row["indicator"], row["report"]
+        pk = indicator.pk
+        if not row["editable"]:
+            continue
+        raw = post.get(f"value_{pk}", "").strip().replace(",", ".")
+        text = post.get(f"text_{pk}", "").strip()
+        narrative = post.get(f"narrative_{pk}", "").strip()
+        row["posted"] = {"value": raw, "text": text, "narrative": narrative}
+        if report is None and not (raw or text):
+            continue
+        if report is not None:
+            same_value = (raw == ("" if report.value is None else f"{report.value.normalize():f}")) or (
+                raw and report.value is not None and _decimal(raw) == report.value
+            )
+            if same_value and text == report.value_text and narrative == report.narrative:
+                continue
+        value = _decimal(raw)
+        if raw and value is None:
+            changed.append({"error": _("%(indicator)s: “%(raw)s” is not a number.") % {"indicator": indicator.code or indicator.text[:60], "raw": raw}})
+            continue
+        changed.append({
+            "indicator": indicator, "organisation": row["organisation"], "value": value, "value_text": text,
+            "narrative": narrative, "version": post.get(f"version_{pk}") or None,
+        })
+    return changed
+
+
+def _decimal(raw):
+    try:
+        return Decimal(raw) if raw else None
+    except InvalidOperation:
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+def quarter_grid(request, slug, quarter):
+    """All the indicators of a workplan for one quarter, the previous quarter beside."""
+    workplan = get_workplan_for_user(request.user, slug, "coordinate")
+    quarter = _quarter(quarter)
+    organisation = None
+    if request.GET.get("organisation", "").isdigit():
+        organisation = get_object_or_404(Actor, pk=request.GET["organisation"])
+    rows = _grid_rows(workplan, quarter, organisation)
+    errors = []
+    status = 200
+    if request.method == "POST":
+        changed = _parse_grid(request.POST, rows)
+        errors = [row["error"] for row in changed if "error" in row]
+        if not errors:
+            try:
+                saved = services.quarter_grid_save(request.user, workplan, quarter, changed)
+            except services.ProgressError as exc:
+                errors = [exc.message, *exc.errors]
+            else:
+                messages.success(request, _("%(n)d reports saved.") % {"n": len(saved)})
+                return redirect(request.get_full_path())
+        status = 400
+    closures = list(QuarterClosure.objects.filter(workplan=workplan, quarter=quarter).select_related("closed_by", "reopened_by"))
+    closed = any(c.reopened_at is None for c in closures)
+    return render(request, "indicators/quarter_grid.html", {
+        "workplan": workplan, "quarter": quarter, "rows": rows, "errors": errors, "closed": closed,
+        "closures": closures, "quarters": workplan.quarters(), "organisation": organisation,
+        "actors": Actor.objects.order_by("acronym").only("pk", "acronym"),
+    }, status=status)
+
+
+@require_POST
+def quarter_close(request, slug, quarter):
+    workplan = get_workplan_for_user(request.user, slug, "coordinate")
+    quarter = _quarter(quarter)
+    try:
+        services.quarter_close(request.user, workplan, quarter, request.POST.get("reason", ""))
+        messages.success(request, _("Quarter %(q)s closed: its reports are locked.") % {"q": quarter.code})
+    except services.ProgressError as exc:
+        messages.error(request, exc.message)
+    return redirect("indicators:quarter_grid", slug=workplan.slug, quarter=quarter.code)
+
+
+@require_POST
+def quarter_reopen(request, slug, quarter):
+    workplan = get_workplan_for_user(request.user, slug, "coordinate")
+    quarter = _quarter(quarter)
+    try:
+        services.quarter_reopen(request.user, workplan, quarter, request.POST.get("reason", ""))
+        messages.success(request, _("Quarter %(q)s reopened.") % {"q": quarter.code})
+    except services.ProgressError as exc:
+        messages.error(request, exc.message)
+    return redirect("indicators:quarter_grid", slug=workplan.slug, quarter=quarter.code)

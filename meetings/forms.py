@@ -5,7 +5,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from workplans.models import Activity, Actor, Cluster, SubCluster
-from workplans.permissions import meeting_scope_of
+from .permissions import meeting_scope_of
 
 from .models import ActionPoint, AgendaItem, Meeting
 

@@ -1,6 +1,6 @@
 """Meetings, action points, the cluster's structure and contacts.
 
-Function views: check the permission (workplans.permissions), call the model or the
+Function views: check the permission (meetings.permissions), call the model or the
 service, render.
 """
 
@@ -15,19 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from workplans.models import ActivityActor, Cluster, SubCluster
-from workplans.permissions import (
-    can_write_meeting,
-    get_action_point_for_user,
-    get_meeting_for_user,
-    is_administrator,
-    is_coordinator,
-    require_meeting_writer,
-    require_meetings_reader,
-)
 
 from .docx import minutes_docx
 from .forms import ActionPointFilterForm, ActionPointInlineFormSet, ActionPointUpdateForm, AgendaItemFormSet, MeetingForm
 from .models import ActionPoint, Contact, Meeting
+from .permissions import can_write_meeting, get_action_point_for_user, get_meeting_for_user, require_meeting_writer
 from .services import action_point_update, meeting_save
 
 ACTION_POINTS_PER_PAGE = 50
@@ -40,11 +32,10 @@ def _today():
 
 @require_GET
 def meeting_list(request):
-    require_meetings_reader(request.user)
     meetings = Meeting.objects.for_list()
     paginator = Paginator(meetings, 50)
     page = paginator.get_page(request.GET.get("page"))
-    can_create = is_administrator(request.user) or (is_coordinator(request.user) and can_write_meeting(request.user))
+    can_create = can_write_meeting(request.user)
     return render(request, "meetings/meeting_list.html", {"page": page, "can_create": can_create})
 
 
@@ -54,7 +45,7 @@ def meeting_detail(request, pk):
         request.user, pk, queryset=Meeting.objects.select_related("cluster", "subcluster", "co_facilitator")
     )
     today = _today()
-    can_write = can_write_meeting(request.user, meeting) and (is_administrator(request.user) or is_coordinator(request.user))
+    can_write = can_write_meeting(request.user, meeting)
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -147,7 +138,6 @@ def action_point_update_view(request, pk):
 
 @require_GET
 def action_point_list(request):
-    require_meetings_reader(request.user)
     today = _today()
     form = ActionPointFilterForm(request.GET or None)
     points = form.filter(ActionPoint.objects.for_list(), today).order_by("deadline", "meeting__date", "order", "id")
@@ -163,14 +153,12 @@ def action_point_list(request):
             "today": today,
             "query": query.urlencode(),
             "status_choices": ActionPoint.Status.choices,
-            "can_write": is_administrator(request.user) or is_coordinator(request.user),
         },
     )
 
 
 @require_GET
 def structure(request):
-    require_meetings_reader(request.user)
     bodies = list(
         SubCluster.objects.select_related("cluster", "lead", "co_lead").prefetch_related(
             Prefetch("contacts", queryset=Contact.objects.for_list())
@@ -199,5 +187,4 @@ def structure(request):
 
 @require_GET
 def contact_list(request):
-    require_meetings_reader(request.user)
     return render(request, "meetings/contact_list.html", {"contacts": Contact.objects.for_list()})

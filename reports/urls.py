@@ -5,6 +5,10 @@ from . import views
 app_name = "reports"
 
 urlpatterns = [
+    path("", views.home, name="home"),
+    path("activities/", views.activity_list, name="activity_list"),
+    path("activities/export.<str:fmt>", views.activity_export, name="activity_export"),
+    path("workplans/<slug:slug>/", views.workplan_detail, name="workplan"),
     path("reports/", views.index, name="index"),
     path("reports/performance/", views.performance, name="performance_all"),
     path("reports/performance.xlsx", views.performance_xlsx, name="performance_all_xlsx"),

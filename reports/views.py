@@ -1,9 +1,18 @@
-"""Report pages and exports. Everyone logged in reads reports; saved views belong to their owner.
+"""The read side: the home dashboard, the activity list (filters, exports), the plan tree,
+the report pages and their exports. Everyone signed in reads them; saved views belong to
+their owner.
 
 Function views: check (the workplan exists → 404; the saved view is the user's → 404), build, render.
 """
 
+import csv
+import io
+from collections import Counter
+
 from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,7 +20,15 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from workplans.models import Quarter, Workplan
+from clusterplan.lib.exporting import neutralise_row
+from indicators.filters import ActivityFilter
+from indicators.models import Indicator, ProgressReport, Status, rollup_status
+from indicators.permissions import reports_of_my_organisation, reports_to_review
+from indicators.progress import activity_statuses, plan_statuses
+from indicators.selectors import activities_with_progress, prune, tree_order, workplan_tree
+from meetings.models import ActionPoint
+from workplans.models import Activity, ActivityActor, Actor, ExpectedResult, Objective, Quarter, SubCluster, Workplan
+from workplans.permissions import can_coordinate_workplan, get_workplan_for_user
 
 from .dashboard import workplan_dashboard
 from .exports import changes_for, performance_workbook, summary_workbook, write_csv
@@ -179,3 +196,180 @@ def quarter_summary_xlsx(request, slug):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     summary_workbook(summary, request.user).save(response)
     return response
+
+
+# --- the home dashboard, the activity list and the plan tree -------------------------------
+
+PAGE_SIZE = 50
+
+
+def _count(queryset):
+    rows = queryset.filter(workplan=OuterRef("pk")).order_by().values("workplan").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+@require_GET
+def home(request):
+    """The dashboard: plans with their overall progress, what is late, what awaits me."""
+    today = timezone.localdate()
+    workplans = list(
+        Workplan.objects.select_related("cluster")
+        .annotate(
+            # One subquery per count: joining the three tables at once multiplies the rows.
+            objective_count=_count(Objective.objects.all()),
+            activity_count=_count(Activity.objects.active()),
+            indicator_count=_count(Indicator.objects.active()),
+        )
+        .order_by("-start_date", "title")
+    )
+    # Every activity's status, per plan, cached until something the maths read changes.
+    per_plan = plan_statuses([workplan.pk for workplan in workplans], today=today)
+    late_ids = []
+    for workplan in workplans:
+        entry = per_plan.get(workplan.pk, {"statuses": {}, "percents": []})
+        statuses = list(entry["statuses"].values())
+        workplan.status_code = rollup_status(statuses) if statuses else ""
+        workplan.status_counts = Counter(statuses)
+        workplan.late_count = workplan.status_counts.get(Status.LATE, 0)
+        values = entry["percents"]
+        workplan.mean_percent = sum(values) / len(values) if values else None
+        late_ids += [pk for pk, status in entry["statuses"].items() if status == Status.LATE]
+    late_activities = list(
+        Activity.objects.filter(pk__in=late_ids[:10]).select_related("workplan").order_by("workplan", "order", "id")
+    )
+    pending = ProgressReport.objects.select_related("indicator", "quarter", "organisation", "indicator__workplan")
+    to_review = list(reports_to_review(request.user, pending.filter(state=ProgressReport.State.SUBMITTED)).order_by("submitted_at")[:20])
+    returned = list(reports_of_my_organisation(request.user, pending.filter(state=ProgressReport.State.RETURNED))[:20])
+    return render(request, "reports/home.html", {
+        "workplans": workplans, "late_activities": late_activities, "late_total": len(late_ids),
+        "to_review": to_review, "returned": returned, "today": today,
+        "overdue_action_points": list(ActionPoint.objects.overdue(today).for_list()[:10]),
+        "saved_views": list(SavedView.objects.for_user(request.user)),
+    })
+
+
+def _filtered_activities(request, queryset):
+    activity_filter = ActivityFilter(request.GET or None, queryset=queryset)
+    return activity_filter, activity_filter.qs
+
+
+def _filter_context():
+    return {
+        "subcluster_options": list(SubCluster.objects.values_list("code", flat=True)),
+        "actor_options": list(Actor.objects.values_list("acronym", flat=True)),
+        "workplan_options": list(Workplan.objects.values_list("slug", "title")),
+    }
+
+
+def _querystring(request, drop=("page",)):
+    params = request.GET.copy()
+    for key in drop:
+        params.pop(key, None)
+    return params.urlencode()
+
+
+@require_GET
+def activity_list(request):
+    base = Activity.objects.active().order_by("workplan__title", "order", "id")
+    activity_filter, activities = _filtered_activities(request, base)
+    paginator = Paginator(activities.values_list("pk", flat=True), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    ids = list(page.object_list)
+    rows = activities_with_progress(Activity.objects.filter(pk__in=ids))
+    order = {pk: i for i, pk in enumerate(ids)}
+    rows.sort(key=lambda a: order[a.pk])
+    counts = list(
+        activities.order_by().values("workplan__slug", "workplan__title").annotate(n=Count("pk", distinct=True))
+        .order_by("workplan__title")
+    )
+    return render(request, "reports/activity_list.html", {
+        "filter": activity_filter, "page": page, "activities": rows, "total": paginator.count,
+        "counts_by_workplan": counts, "querystring": _querystring(request), **_filter_context(),
+    })
+
+
+EXPORT_HEADERS = ["workplan", "code", "activity", "level", "status", "progress", "quarters", "responsible", "indicators"]
+
+
+def _export_rows(activities):
+    statuses = activity_statuses(activities)
+    labels = dict(Status.choices)
+    queryset = activities.select_related("workplan").prefetch_related(
+        "quarters", Prefetch("actor_links", queryset=ActivityActor.objects.select_related("actor")),
+        Prefetch("indicators", queryset=Indicator.objects.active().only("id", "activity_id", "text")),
+    )
+    for activity in queryset.iterator(chunk_size=1000):
+        yield neutralise_row([
+            activity.workplan.slug, activity.code, activity.title, activity.get_level_display(),
+            activity.get_status_display(), str(labels.get(statuses.get(activity.pk), "")),
+            " ".join(q.code for q in activity.quarters.all()),
+            ", ".join(link.actor.acronym for link in activity.actor_links.all()),
+            " | ".join(i.text for i in activity.indicators.all()),
+        ])
+
+
+@require_GET
+def activity_export(request, fmt):
+    base = Activity.objects.active().order_by("workplan__title", "order", "id")
+    _filter, activities = _filtered_activities(request, base)
+    headers = [_("Workplan"), _("Code"), _("Activity"), _("Level"), _("Status"), _("Progress"), _("Quarters"),
+               _("Responsible actors"), _("Indicators")]
+    stamp = timezone.localdate().isoformat()
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="activities-{stamp}.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(headers)
+        for row in _export_rows(activities):
+            writer.writerow(row)
+        return response
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet(_("Activities"))
+        sheet.append(headers)
+        for row in _export_rows(activities):
+            sheet.append(row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="activities-{stamp}.xlsx"'
+        return response
+    raise Http404(_("Unknown export format."))
+
+
+# A large plan's tree comes in pages of this many activities, in the tree's order.
+TREE_PAGE_ACTIVITIES = 200
+
+
+@require_GET
+def workplan_detail(request, slug):
+    workplan = get_workplan_for_user(request.user, slug)
+    base = Activity.objects.active().for_workplan(workplan)
+    activity_filter, activities = _filtered_activities(request, base)
+    filtering = bool(activity_filter.form.is_bound and any(v for k, v in request.GET.items() if k != "page"))
+    objectives = list(Objective.objects.filter(workplan=workplan))
+    results = list(ExpectedResult.objects.filter(objective__workplan=workplan))
+    ordered = tree_order(objectives, results, activities)
+    page = Paginator(ordered or [None], TREE_PAGE_ACTIVITIES).get_page(request.GET.get("page"))
+    if page.paginator.num_pages > 1:
+        # A large plan: this page's activities under their objectives and results; the status
+        # from every listed activity's (cached per plan).
+        page_activities = activities.filter(pk__in=list(page.object_list))
+        tree = workplan_tree(workplan, activities=page_activities, objectives=objectives, results=results)
+        tree = prune(tree, keep_indicators=page.number == 1)
+        statuses = plan_statuses([workplan.pk])[workplan.pk]["statuses"]
+        status = rollup_status([statuses[pk] for pk in ordered if pk in statuses])
+    else:
+        tree = workplan_tree(workplan, activities=activities, objectives=objectives, results=results)
+        status = rollup_status([node.status for node in tree if node.status])
+    return render(request, "reports/workplan_detail.html", {
+        "workplan": workplan, "tree": tree, "status": status, "filter": activity_filter, "filtering": filtering,
+        "page": page, "querystring": _querystring(request),
+        "quarters": workplan.quarters(), "can_coordinate": can_coordinate_workplan(request.user, workplan),
+        **_filter_context(),
+    })

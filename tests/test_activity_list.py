@@ -94,7 +94,7 @@ def test_unknown_values_give_nothing_and_say_so(client_for, users, data, query):
 
 
 def test_counts_and_pagination(client_for, users, data, settings):
-    from workplans import views
+    from reports import views
 
     client = client_for(users.member)
     response = client.get(URL)
@@ -141,7 +141,7 @@ def test_query_count_is_constant(client_for, users, data, n, hcr, django_assert_
 
 def test_csv_export_follows_the_filters_and_neutralises_formulas(client_for, users, data):
     Activity.objects.filter(pk=data["late"].pk).update(title="=HYPERLINK(\"http://evil\")")
-    response = client_for(users.member).get(reverse("workplans:activity_export", args=["csv"]) + "?workplan=autre-plan")
+    response = client_for(users.member).get(reverse("reports:activity_export", args=["csv"]) + "?workplan=autre-plan")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 3
@@ -150,7 +150,7 @@ def test_csv_export_follows_the_filters_and_neutralises_formulas(client_for, use
 
 
 def test_xlsx_export(client_for, users, data):
-    response = client_for(users.member).get(reverse("workplans:activity_export", args=["xlsx"]) + "?late=on")
+    response = client_for(users.member).get(reverse("reports:activity_export", args=["xlsx"]) + "?late=on")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -158,7 +158,7 @@ def test_xlsx_export(client_for, users, data):
 
 
 def test_unknown_export_format_is_404(client_for, users, data):
-    assert client_for(users.member).get(reverse("workplans:activity_export", args=["pdf"])).status_code == 404
+    assert client_for(users.member).get(reverse("reports:activity_export", args=["pdf"])).status_code == 404
 
 
 def test_search_text_kept_up_to_date(client_for, users, data):

@@ -139,7 +139,7 @@ def test_activity_pages_agree_with_the_page_at_scale(api, client_for, users, pla
 
 
 def test_reports_list_shows_drafts_only_to_those_who_may_see_them(api, users, report_plan):
-    from workplans.permissions import can_see_report_details
+    from indicators.permissions import can_see_report_details
 
     for user in (users.administrator, users.coordinator, users.member, users.outsider):
         body = api(user).get("/api/v1/reports/?page_size=500").json()
@@ -189,13 +189,13 @@ def test_action_points_filters_as_the_page(api, users, meetings):
     assert client.get("/api/v1/action-points/?overdue=on").json()["count"] == 2
 
 
-def test_meetings_need_a_role(api, meetings, db):
+def test_meetings_are_read_by_everyone_signed_in(api, meetings, db):
     from django.contrib.auth import get_user_model
 
-    nobody = get_user_model().objects.create_user("nobody", password="x-long-password")
-    response = api(nobody).get("/api/v1/meetings/", HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 403
-    assert "Only members of the cluster" in response.json()["detail"]
+    nobody = get_user_model().objects.create_user("nobody", password="x-long-password")  # no role, as on the pages
+    body = api(nobody).get("/api/v1/meetings/").json()
+    assert [m["date"] for m in body["results"]] == ["2017-06-07", "2017-05-03"]
+    assert body["results"][0]["agenda_items"][0]["title"] == "1. Validation du plan d'action"
 
 
 # --- CSV -------------------------------------------------------------------------------------------

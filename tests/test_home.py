@@ -9,7 +9,7 @@ from workplans.models import Activity
 
 def test_home_lists_workplans_with_counts(client_for, users, plan):
     Indicator.objects.create(workplan=plan.workplan, activity=plan.activities[0], text="# de rapports")
-    response = client_for(users.member).get(reverse("workplans:home"))
+    response = client_for(users.member).get(reverse("reports:home"))
     assert response.status_code == 200
     row = next(w for w in response.context["workplans"] if w.pk == plan.workplan.pk)
     assert (row.objective_count, row.activity_count, row.indicator_count) == (1, 2, 1)
@@ -20,7 +20,7 @@ def test_archived_activities_are_not_counted(client_for, users, plan):
     from django.utils import timezone
 
     Activity.objects.filter(pk=plan.activities[1].pk).update(archived_at=timezone.now())
-    response = client_for(users.member).get(reverse("workplans:home"))
+    response = client_for(users.member).get(reverse("reports:home"))
     row = next(w for w in response.context["workplans"] if w.pk == plan.workplan.pk)
     assert row.activity_count == 1
 
@@ -32,11 +32,11 @@ def test_home_query_count_is_constant(client_for, users, plan, cluster, django_a
     for i in range(10):
         Workplan.objects.create(title=f"P{i}", slug=f"p{i}", cluster=cluster)
     with django_assert_max_num_queries(24):  # progress (cold cache), late, awaiting lists, action points, saved views
-        assert client.get(reverse("workplans:home")).status_code == 200
+        assert client.get(reverse("reports:home")).status_code == 200
 
 
 def test_home_renders_in_french_by_default(client_for, users, plan):
-    response = client_for(users.member).get(reverse("workplans:home"))
+    response = client_for(users.member).get(reverse("reports:home"))
     body = response.content.decode()
     assert '<html lang="fr">' in body
     assert "Plans de travail" in body
@@ -48,7 +48,7 @@ def test_home_renders_in_english_when_chosen(client_for, users, plan):
     client = client_for(users.member)
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert response.status_code == 302
-    body = client.get(reverse("workplans:home")).content.decode()
+    body = client.get(reverse("reports:home")).content.decode()
     assert '<html lang="en">' in body
     assert "Workplans" in body
     assert "Log out" in body
@@ -77,4 +77,4 @@ def test_workplan_detail_queries_do_not_grow(client_for, users, plan, hcr, n, dj
 
 
 def test_unknown_workplan_is_404(client_for, users, db):
-    assert client_for(users.member).get(reverse("workplans:detail", args=["nope"])).status_code == 404
+    assert client_for(users.member).get(reverse("reports:workplan", args=["nope"])).status_code == 404

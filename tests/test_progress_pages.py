@@ -65,7 +65,7 @@ class TestWorkplanTree:
         assert "Monitoring de protection" not in body and "Sensibilisation" in body
 
     def test_coordinator_sees_quarter_grid_links(self, client_for, users, plan):
-        url = reverse("workplans:quarter_grid", args=[plan.workplan.slug, "2020-Q1"])
+        url = reverse("indicators:quarter_grid", args=[plan.workplan.slug, "2020-Q1"])
         assert url in client_for(users.coordinator).get(plan.workplan.get_absolute_url()).content.decode()
         assert url not in client_for(users.member).get(plan.workplan.get_absolute_url()).content.decode()
 

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from indicators import services
 from indicators.models import Evidence, Indicator, Location, ProgressReport, QuarterClosure, ReportBreakdown
 from workplans.models import Profile, SubCluster
-from workplans.permissions import can_record, can_review
+from indicators.permissions import can_record, can_review
 
 State = ProgressReport.State
 

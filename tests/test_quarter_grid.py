@@ -9,7 +9,7 @@ from workplans.models import Activity, ActivityActor, Cluster, Objective, Workpl
 
 
 def grid(plan, code="2020-Q2"):
-    return reverse("workplans:quarter_grid", args=[plan.workplan.slug, code])
+    return reverse("indicators:quarter_grid", args=[plan.workplan.slug, code])
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def test_grid_conflict_is_reported(client_for, users, plan, indicator, hcr):
 def test_grid_forbidden_for_members_and_other_clusters(client_for, users, plan, indicator, foreign_plan):
     assert client_for(users.member).get(grid(plan)).status_code == 403
     assert client_for(users.member).post(grid(plan), {f"value_{indicator.pk}": "1"}).status_code == 403
-    assert client_for(users.coordinator).get(reverse("workplans:quarter_grid", args=["autre", "2020-Q1"])).status_code == 403
+    assert client_for(users.coordinator).get(reverse("indicators:quarter_grid", args=["autre", "2020-Q1"])).status_code == 403
     assert not ProgressReport.objects.exists()
 
 
@@ -87,10 +87,10 @@ def test_grid_queries_constant(client_for, users, plan, hcr, n, django_assert_ma
 
 class TestCloseReopen:
     def close(self, plan, code="2020-Q2"):
-        return reverse("workplans:quarter_close", args=[plan.workplan.slug, code])
+        return reverse("indicators:quarter_close", args=[plan.workplan.slug, code])
 
     def reopen(self, plan, code="2020-Q2"):
-        return reverse("workplans:quarter_reopen", args=[plan.workplan.slug, code])
+        return reverse("indicators:quarter_reopen", args=[plan.workplan.slug, code])
 
     def test_close_locks_then_reopen_with_reason(self, client_for, users, plan, indicator, hcr):
         client = client_for(users.coordinator)
@@ -112,7 +112,7 @@ class TestCloseReopen:
     def test_forbidden_roles_and_out_of_scope(self, client_for, users, plan, foreign_plan):
         assert client_for(users.member).post(self.close(plan)).status_code == 403
         assert client_for(users.outsider).post(self.close(plan)).status_code == 403
-        url = reverse("workplans:quarter_close", args=["autre", "2020-Q2"])
+        url = reverse("indicators:quarter_close", args=["autre", "2020-Q2"])
         assert client_for(users.coordinator).post(url).status_code == 403
         assert not QuarterClosure.objects.exists()
         services.quarter_close(users.administrator, plan.workplan, plan.quarters[1])

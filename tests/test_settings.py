@@ -117,11 +117,11 @@ def test_sessions_are_stored_in_the_database_and_expire(client, users):
     session = Session.objects.get(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value)
     expected = timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
     assert abs((session.expire_date - expected).total_seconds()) < 60
-    assert client.get(reverse("workplans:home")).status_code == 200
+    assert client.get(reverse("reports:home")).status_code == 200
 
     # Once the session's age has passed, the same cookie no longer logs anybody in.
     Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
-    response = client.get(reverse("workplans:home"))
+    response = client.get(reverse("reports:home"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 

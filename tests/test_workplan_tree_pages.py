@@ -4,7 +4,7 @@ a small plan's in one page, as before."""
 import pytest
 
 from indicators.models import Indicator
-from workplans import views
+from reports import views
 from workplans.models import Activity, Objective
 
 

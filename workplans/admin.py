@@ -2,8 +2,6 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
-from indicators.models import Indicator
-
 from .models import (
     Activity,
     ActivityActor,
@@ -164,13 +162,6 @@ class ActivityActorInline(admin.TabularInline):
     autocomplete_fields = ["actor"]
 
 
-class IndicatorInline(admin.StackedInline):
-    model = Indicator
-    extra = 0
-    fields = [("code", "kind", "unit"), "text", ("baseline", "target", "aggregation", "direction"), "means_of_verification"]
-    show_change_link = True
-
-
 @admin.register(Activity)
 class ActivityAdmin(admin.ModelAdmin):
     list_display = ["__str__", "workplan", "objective", "status", "level", "period_text", "archived_at"]
@@ -178,17 +169,7 @@ class ActivityAdmin(admin.ModelAdmin):
     search_fields = ["code", "title", "place"]
     list_select_related = ["workplan", "objective"]
     filter_horizontal = ["quarters"]
-    inlines = [ActivityActorInline, IndicatorInline]
-
-    def save_formset(self, request, form, formset, change):
-        instances = formset.save(commit=False)
-        for instance in instances:
-            if isinstance(instance, Indicator) and not instance.workplan_id:
-                instance.workplan = form.instance.workplan
-            instance.save()
-        for obj in formset.deleted_objects:
-            obj.delete()
-        formset.save_m2m()
+    inlines = [ActivityActorInline]  # indicators/admin.py adds the activity's indicators
 
 
 admin.site.site_header = _("clusterplan administration")

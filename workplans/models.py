@@ -173,9 +173,6 @@ class QuarterQuerySet(models.QuerySet):
         """Quarters from ``first`` to ``last`` included, as (year, number) pairs."""
         return self.filter(ordinal__gte=Quarter.ordinal_of(*first), ordinal__lte=Quarter.ordinal_of(*last))
 
-    def get_or_create_for(self, year, number):
-        return self.get_or_create(year=year, number=number)[0]
-
     def ensure_range(self, first, last):
         """Make sure every quarter of a range exists; return them in order."""
         wanted = [Quarter.from_ordinal(o) for o in range(Quarter.ordinal_of(*first), Quarter.ordinal_of(*last) + 1)]
@@ -295,15 +292,25 @@ class Workplan(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("workplans:detail", args=[self.slug])
+        return reverse("reports:workplan", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if self.start_date and self.end_date:
+            # The plan's writer owns its quarters: pages only read them (``quarters()``).
+            Quarter.objects.ensure_range(self._first_quarter(), self._last_quarter())
+
+    def _first_quarter(self):
+        return Quarter.pair_for_date(self.start_date)
+
+    def _last_quarter(self):
+        return Quarter.pair_for_date(self.end_date)
 
     def quarters(self):
-        """Every quarter of the plan's span, in order (created if missing)."""
+        """Every quarter of the plan's span, in order (read only: ``save()`` creates them)."""
         if not (self.start_date and self.end_date):
             return []
-        return Quarter.objects.ensure_range(
-            Quarter.pair_for_date(self.start_date), Quarter.pair_for_date(self.end_date)
-        )
+        return list(Quarter.objects.between(self._first_quarter(), self._last_quarter()).order_by("ordinal"))
 
 
 class Objective(models.Model):

@@ -30,8 +30,18 @@ def seed(users=USERS):
     from django.db import transaction
 
     from indicators.models import Indicator, ProgressReport
-    from workplans.models import (Activity, ActivityActor, Actor, Cluster, ExpectedResult, Objective, Profile, Quarter,
-                                  SubCluster, Workplan)
+    from workplans.models import (
+        Activity,
+        ActivityActor,
+        Actor,
+        Cluster,
+        ExpectedResult,
+        Objective,
+        Profile,
+        Quarter,
+        SubCluster,
+        Workplan,
+    )
     from workplans.permissions import COORDINATORS, MEMBERS
 
     rng = random.Random(7)
@@ -111,10 +121,10 @@ def seed(users=USERS):
         },
         "urls": {
             "login": _url("login"),
-            "home": _url("workplans:home"),
-            "workplan": _url("workplans:detail", "SLUG"),
+            "home": _url("reports:home"),
+            "workplan": _url("reports:workplan", "SLUG"),
             "indicator": (_url("indicators:detail", 987654321) or "").replace("987654321", "PK") or None,
-            "activities": _url("workplans:activity_list"),
+            "activities": _url("reports:activity_list"),
             "report": (_url("indicators:report", 987654321, "2020-Q1") or "").replace("987654321", "PK")
                       .replace("2020-Q1", "QUARTER") or None,
         },

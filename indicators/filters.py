@@ -11,7 +11,10 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Activity, Actor, Quarter, SubCluster, Workplan
+from workplans.models import Activity, Actor, Quarter, SubCluster, Workplan
+
+from .models import Status
+from .progress import plan_statuses
 
 
 class ActivityFilter(django_filters.FilterSet):
@@ -91,9 +94,6 @@ def late_only(queryset, today=None):
     the SQL then keeps or excludes the smaller of the two id sets, so it stays within the
     databases' parameter limits.
     """
-    from indicators.models import Status
-    from indicators.progress import plan_statuses
-
     plan_ids = set(queryset.order_by().values_list("workplan_id", flat=True).distinct())
     statuses = {}
     for entry in plan_statuses(plan_ids, today=today).values():  # per plan, cached

@@ -1,12 +1,12 @@
-"""Load a workplan's tree (objectives → results → activities → indicators) in constant queries."""
+"""Selectors: load a workplan's tree (objectives → results → activities → indicators) in constant queries."""
 
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from indicators.models import Indicator, ProgressReport, rollup_status
+from workplans.models import Activity, ExpectedResult, Objective
 
-from .models import Activity, ExpectedResult, Objective
+from .models import Indicator, ProgressReport, rollup_status
 
 
 @dataclass
@@ -45,7 +45,7 @@ def activities_with_progress(activities, today=None):
 
 
 def _actor_links():
-    from .models import ActivityActor
+    from workplans.models import ActivityActor
 
     return ActivityActor.objects.select_related("actor")
 

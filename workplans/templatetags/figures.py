@@ -1,4 +1,4 @@
-"""Number display for the report pages: integers without decimals, yes/no for binary indicators."""
+"""Number display for every page: integers without decimals, yes/no for binary indicators, percentages."""
 
 from decimal import Decimal
 
