@@ -76,7 +76,7 @@ def _quarter(form, payload):
         pair = Quarter.pair_for_date(day)
     quarter = Quarter.objects.filter(year=pair[0], number=pair[1]).first()
     if quarter is None:
-        raise Unmappable(_("Unknown quarter: %(v)s (write it like 2021-Q2)") % {"v": "%d-Q%d" % pair})
+        raise Unmappable(_("Unknown quarter: %(v)s (write it like 2021-Q2)") % {"v": f"{pair[0]}-Q{pair[1]}"})
     return quarter
 
 

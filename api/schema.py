@@ -20,8 +20,8 @@ STANDARD = {
 
 
 def add_error_responses(result, generator, request, public):
-    for path, operations in result.get("paths", {}).items():
-        for method, operation in operations.items():
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
             responses = operation.setdefault("responses", {})
             for code, (description, schema) in STANDARD.items():
                 if code == "401" and operation.get("security") == [{}]:

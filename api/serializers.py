@@ -2,7 +2,6 @@
 progress maths), and the input serializers of the writes (checked again by the services)."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -143,7 +142,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
     def get_values_by_quarter(self, indicator):
         progress = self._progress(indicator)
         return [
-            {"quarter": "%d-Q%d" % Quarter.from_ordinal(o), "value": v, "achieved_to_date": progress.running.get(o)}
+            {"quarter": "{}-Q{}".format(*Quarter.from_ordinal(o)), "value": v, "achieved_to_date": progress.running.get(o)}
             for o, v in sorted(progress.values_by_quarter.items())
         ]
 

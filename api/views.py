@@ -19,16 +19,16 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from indicators import services
-from indicators.models import Indicator, IndicatorTarget, Location, ProgressReport
-from meetings.forms import ActionPointFilterForm, ActionPointUpdateForm
-from meetings.models import ActionPoint, Meeting
-from meetings.services import action_point_update
-from workplans.export import workplan_tree_data
 from indicators.filters import ActivityFilter
-from workplans.models import Activity, ActivityActor, Actor, ExpectedResult, Objective, Quarter, SubCluster, Workplan
+from indicators.models import Indicator, IndicatorTarget, Location, ProgressReport
 from indicators.permissions import get_indicator_for_user
 from indicators.selectors import activities_with_progress
+from meetings.forms import ActionPointFilterForm, ActionPointUpdateForm
+from meetings.models import ActionPoint, Meeting
 from meetings.permissions import get_action_point_for_user
+from meetings.services import action_point_update
+from workplans.export import workplan_tree_data
+from workplans.models import Activity, Actor, ExpectedResult, Objective, Quarter, SubCluster, Workplan
 
 from . import serializers as s
 from .filters import IndicatorFilter, ObjectiveFilter, PageFilterBackend, ReportFilter, ResultFilter
