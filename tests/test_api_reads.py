@@ -219,3 +219,37 @@ def test_csv_neutralises_formulas(api, users, plan):
     plan.activities[0].save()
     content = api(users.member).get("/api/v1/activities/?format=csv").content.decode()
     assert "'=HYPERLINK" in content
+
+
+# --- constant queries ---------------------------------------------------------------------------
+
+
+def _more_data(plan, hcr, n):
+    from indicators.models import Indicator
+    from workplans.models import Activity, ActivityActor
+
+    for i in range(n):
+        activity = Activity.objects.create(workplan=plan.workplan, objective=plan.objective, code=f"8.{i}",
+                                           title=f"Extra {i}", order=100 + i)
+        activity.quarters.set(plan.quarters)
+        ActivityActor.objects.create(activity=activity, actor=hcr)
+        indicator = Indicator.objects.create(workplan=plan.workplan, activity=activity, code=f"X{i}", text=f"X {i}",
+                                             target=10)
+        ProgressReport.objects.create(indicator=indicator, quarter=plan.quarters[0], organisation=hcr, value=i,
+                                      state=ProgressReport.State.VALIDATED)
+
+
+@pytest.mark.parametrize("url", ["/api/v1/activities/", "/api/v1/indicators/", "/api/v1/reports/",
+                                 "/api/v1/action-points/?status=", "/api/v1/meetings/"])
+def test_lists_run_a_constant_number_of_queries(api, users, report_plan, meetings, hcr, url,
+                                                django_assert_num_queries, django_assert_max_num_queries):
+    client = api(users.member)
+    client.get(url)  # warm the per-plan status cache
+    with django_assert_max_num_queries(1000) as small:  # counts them
+        assert client.get(url).status_code == 200
+    count = len(small.captured_queries)  # now: the next request empties the log
+    _more_data(report_plan.plan, hcr, 12)
+    client.get(url)
+    with django_assert_num_queries(count):
+        assert client.get(url).status_code == 200
+    assert 0 < count <= 14
