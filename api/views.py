@@ -304,8 +304,9 @@ class ActionPointViewSet(mixins.UpdateModelMixin, ListViewSet):
                    responses={200: s.ActionPointSerializer, 400: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT})
     def partial_update(self, request, *args, **kwargs):
         point = get_action_point_for_user(request.user, kwargs["pk"])
-        given = s.ActionPointUpdateSerializer(data={"status": point.status, **request.data.dict()}
-                                              if hasattr(request.data, "dict") else {"status": point.status, **request.data})
+        if not isinstance(request.data, dict):
+            raise ValidationError({"non_field_errors": [_("Send a JSON object.")]})
+        given = s.ActionPointUpdateSerializer(data={"status": point.status, **request.data})
         given.is_valid(raise_exception=True)
         data = {k: ("" if v is None else v) for k, v in given.validated_data.items()}
         form = ActionPointUpdateForm(data, point=point)

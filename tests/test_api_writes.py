@@ -260,3 +260,5 @@ def test_action_point_update_errors(api, users, meetings):
     ok = post(client, url, {"status": "done", "seen": point.updated_at.isoformat()}, method="patch")
     assert ok.status_code == 200, (seen, ok.content)
     assert client.put(url, {"status": "done"}, content_type="application/json").status_code == 405
+    assert post(client, url, ["done"], method="patch").status_code == 400  # not an object: 400, never a 500
+    assert post(client, "/api/v1/reports/", ["x"]).status_code == 400
