@@ -49,7 +49,7 @@ class WorkplanSerializer(serializers.ModelSerializer):
 
 
 class WorkplanTreeSerializer(serializers.Serializer):
-    """The ``export_workplan --format json`` shape (``workplans.export.workplan_tree_data``)."""
+    """The ``export_workplan --format json`` shape (``imports.export.workplan_tree_data``)."""
 
     title = serializers.CharField()
     slug = serializers.CharField()

@@ -18,6 +18,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from imports.export import workplan_tree_data
 from indicators import services
 from indicators.filters import ActivityFilter
 from indicators.models import Indicator, IndicatorTarget, Location, ProgressReport
@@ -27,7 +28,6 @@ from meetings.forms import ActionPointFilterForm, ActionPointUpdateForm
 from meetings.models import ActionPoint, Meeting
 from meetings.permissions import get_action_point_for_user
 from meetings.services import action_point_update
-from workplans.export import workplan_tree_data
 from workplans.models import Activity, Actor, ExpectedResult, Objective, Quarter, SubCluster, Workplan
 
 from . import serializers as s

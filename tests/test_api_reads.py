@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from rest_framework.authtoken.models import Token
 
+from imports.export import workplan_tree_data
 from indicators.models import ProgressReport
-from workplans.export import workplan_tree_data
 
 
 @pytest.fixture
