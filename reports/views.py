@@ -5,8 +5,6 @@ their owner.
 Function views: check (the workplan exists → 404; the saved view is the user's → 404), build, render.
 """
 
-import csv
-import io
 from collections import Counter
 
 from django.contrib import messages
@@ -20,7 +18,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clusterplan.lib.exporting import neutralise_row
+from clusterplan.lib.exporting import Code, csv_response, flavour_of
+from clusterplan.lib.xlsx import write_table_workbook
 from indicators.filters import ActivityFilter
 from indicators.models import Indicator, ProgressReport, Status, rollup_status
 from indicators.permissions import reports_of_my_organisation, reports_to_review
@@ -31,7 +30,7 @@ from workplans.models import Activity, ActivityActor, Actor, ExpectedResult, Obj
 from workplans.permissions import can_coordinate_workplan, get_workplan_for_user
 
 from .dashboard import workplan_dashboard
-from .exports import changes_for, performance_workbook, summary_workbook, write_csv
+from .exports import changes_for, write_csv, write_performance_workbook, write_summary_workbook
 from .forms import ReportFilterForm, SavedViewForm
 from .models import SavedView
 from .performance import ReportFilters, indicators_for, performance_table
@@ -112,10 +111,9 @@ def performance_xlsx(request, slug=None):
     _form, filters = _filters(request)
     table = performance_table(workplans, filters)
     changes = changes_for(indicators_for(workplans, filters).values("pk"), table.quarters)
-    workbook = performance_workbook(table, _title(workplan), request.user, changes)
     response = HttpResponse(content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{_filename(workplan, "xlsx")}"'
-    workbook.save(response)
+    write_performance_workbook(response, table, _title(workplan), request.user, changes)
     return response
 
 
@@ -123,11 +121,14 @@ def performance_xlsx(request, slug=None):
 def performance_csv(request, slug=None):
     workplan, workplans = _scope(slug)
     _form, filters = _filters(request)
+    hxl = request.GET.get("hxl") == "1"
+    if hxl:
+        filters.breakdowns = True  # the people reached by sex and age (#reached+ind+f …)
     table = performance_table(workplans, filters)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(workplan, "csv")}"'
-    response.write("\ufeff")  # so that Excel reads UTF-8
-    return write_csv(response, table, hxl=request.GET.get("hxl") == "1")
+    stem = _filename(workplan, "csv")[:-4] + ("-hxl" if hxl else "")
+    response, writer = csv_response(stem, flavour_of(request))
+    write_csv(writer, table, hxl=hxl, base_url=request.build_absolute_uri("/").rstrip("/"))
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -194,7 +195,7 @@ def quarter_summary_xlsx(request, slug):
     response = HttpResponse(content_type=XLSX)
     filename = f"{slugify(workplan.slug)}-{summary.quarter.code}-summary.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    summary_workbook(summary, request.user).save(response)
+    write_summary_workbook(response, summary, request.user)
     return response
 
 
@@ -289,9 +290,10 @@ def activity_list(request):
 
 
 EXPORT_HEADERS = ["workplan", "code", "activity", "level", "status", "progress", "quarters", "responsible", "indicators"]
+EXPORT_WIDTHS = (18, 8, 60, 12, 12, 12, 20, 20, 60)
 
 
-def _export_rows(activities):
+def _export_rows(activities, separator=" | "):
     statuses = activity_statuses(activities)
     labels = dict(Status.choices)
     queryset = activities.select_related("workplan").prefetch_related(
@@ -299,13 +301,13 @@ def _export_rows(activities):
         Prefetch("indicators", queryset=Indicator.objects.active().only("id", "activity_id", "text")),
     )
     for activity in queryset.iterator(chunk_size=1000):
-        yield neutralise_row([
-            activity.workplan.slug, activity.code, activity.title, activity.get_level_display(),
+        yield [
+            activity.workplan.slug, Code(activity.code), activity.title, activity.get_level_display(),
             activity.get_status_display(), str(labels.get(statuses.get(activity.pk), "")),
             " ".join(q.code for q in activity.quarters.all()),
             ", ".join(link.actor.acronym for link in activity.actor_links.all()),
-            " | ".join(i.text for i in activity.indicators.all()),
-        ])
+            separator.join(i.text for i in activity.indicators.all()),
+        ]
 
 
 @require_GET
@@ -316,28 +318,18 @@ def activity_export(request, fmt):
                _("Responsible actors"), _("Indicators")]
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="activities-{stamp}.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response)
+        response, writer = csv_response(f"activities-{stamp}", flavour_of(request))
         writer.writerow(headers)
-        for row in _export_rows(activities):
-            writer.writerow(row)
+        writer.writerows(_export_rows(activities))
         return response
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(_("Activities"))
-        sheet.append(headers)
-        for row in _export_rows(activities):
-            sheet.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
+        response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="activities-{stamp}.xlsx"'
+        write_table_workbook(
+            response, _("Activities"), headers, _export_rows(activities, separator="\n"), widths=EXPORT_WIDTHS,
+            wrap=(2, 6, 7, 8), title=_("Activities"), author=request.user.get_full_name() or request.user.get_username(),
+            page_header=f"{_('Activities')} · {_('Exported on')} {timezone.localtime():%Y-%m-%d %H:%M}",
+        )
         return response
     raise Http404(_("Unknown export format."))
 

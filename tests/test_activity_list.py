@@ -143,7 +143,7 @@ def test_csv_export_follows_the_filters_and_neutralises_formulas(client_for, use
     Activity.objects.filter(pk=data["late"].pk).update(title="=HYPERLINK(\"http://evil\")")
     response = client_for(users.member).get(reverse("reports:activity_export", args=["csv"]) + "?workplan=autre-plan")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))  # French Excel by default
     assert len(rows) == 3
     titles = [row[2] for row in rows[1:]]
     assert "'=HYPERLINK(\"http://evil\")" in titles
