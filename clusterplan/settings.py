@@ -77,6 +77,11 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "notifications",
     "jobs",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -248,6 +253,44 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "clusterplan.lib.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "clusterplan.lib.security.client_ip"
 AXES_VERBOSE = False
+
+# The REST API (api/, issue 18): session authentication for the browser (CSRF enforced by
+# DRF), a token per user for scripts; per-user throttling; OpenAPI schema by drf-spectacular.
+API_USER_RATE = os.environ.get("API_USER_RATE", "2000/hour")
+API_KOBO_RATE = os.environ.get("API_KOBO_RATE", "600/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: an anonymous request gets 401 with "WWW-Authenticate: Token".
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerUserThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "clusterplan API",
+    "DESCRIPTION": "Workplans, indicators, progress reports and meetings of a coordination cluster.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_error_responses"],
+    "ENUM_NAME_OVERRIDES": {
+        "ActivityStatusEnum": "workplans.models.Activity.Status",
+        "ActionPointStatusEnum": "meetings.models.ActionPoint.Status",
+        "ProgressStatusEnum": "indicators.models.Status",
+        "ReportStateEnum": "indicators.models.ProgressReport.State",
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("notifications.urls")),
     path("", include("jobs.urls")),
+    path("", include("api.urls")),
 ]
 
 if settings.DEBUG:
