@@ -5,6 +5,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.urls import reverse
 
+from api.models import KoboForm
 from indicators.models import ProgressReport
 from meetings.models import Contact
 from workplans.models import ActivityActor, Actor, ActorAlias, Profile, SubCluster
@@ -31,6 +32,8 @@ def everything(report_plan, meetings, users, hcr, nrc, unhcr):
         "contact": Contact.objects.create(name="Awa", organisation=unhcr),
         "alias": ActorAlias.objects.create(actor=unhcr, name="Agence des réfugiés"),
     }
+    rows["kobo form"] = KoboForm.objects.create(name="Kobo", workplan=report_plan.plan.workplan,
+                                                created_by=users.administrator, organisation=unhcr)
     profile = Profile.objects.get(user=users.outsider)
     profile.organisation = unhcr
     profile.save()
@@ -53,7 +56,7 @@ def test_every_relation_to_an_organisation_is_covered_by_this_test():
         ("workplans.Profile", "organisation"), ("workplans.ActivityActor", "actor"),
         ("indicators.HistoricalProgressReport", "organisation"), ("indicators.ProgressReport", "organisation"),
         ("meetings.Meeting_organisations", "actor"), ("meetings.Meeting", "co_facilitator"),
-        ("meetings.ActionPoint_owners", "actor"), ("meetings.Contact", "organisation"),
+        ("meetings.ActionPoint_owners", "actor"), ("meetings.Contact", "organisation"), ("api.KoboForm", "organisation"),
     }
 
 
@@ -68,6 +71,7 @@ def test_merge_moves_every_row_and_keeps_the_name_as_an_alias(everything, report
     assert everything["report"].organisation == hcr
     assert ProgressReport.history.filter(id=everything["report"].pk).exclude(organisation=hcr).count() == 0
     assert Contact.objects.get(name="Awa").organisation == hcr
+    assert KoboForm.objects.get(name="Kobo").organisation == hcr
     assert Profile.objects.get(user=users.outsider).organisation == hcr
     meetings.june.refresh_from_db()
     assert meetings.june.co_facilitator == hcr and list(meetings.june.organisations.all()) == [hcr]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0005_indicator_owner_constraint'),
+        ('indicators', '0006_report_last_saved_by'),
     ]
 
     operations = [
