@@ -120,3 +120,54 @@ def organisation_choice(decisions, name):
     """``(action, actor pk)`` decided for a name the database does not know (default: accept)."""
     decided = (decisions or {}).get("organisations", {}).get(name) or {}
     return decided.get("action") or ACCEPT, decided.get("actor")
+
+
+AGGREGATIONS = ("sum", "cumulative", "latest", "once")
+
+
+def import_decisions_save(session, parsed, data):
+    """Store the administrator's choices posted from the preview (``data``: a QueryDict).
+
+    Organisations: ``org-<n>-action`` (accept | map | drop) and ``org-<n>-actor`` for the n-th
+    proposal; indicators: ``ind-<index>-aggregation`` and ``ind-<index>-sex|age|cercle``.
+    Returns a list of translated errors (nothing is stored when there is one).
+    """
+    from django.utils.translation import gettext as _
+
+    errors = []
+    organisations = {}
+    actor_ids = set(Actor.objects.values_list("pk", flat=True))
+    for n, row in enumerate(organisation_proposals(parsed, session.decisions)):
+        action = data.get(f"org-{n}-action", row["action"])
+        if action not in ACTIONS:
+            errors.append(_("“%(name)s”: choose accept, map or drop.") % {"name": row["name"]})
+            continue
+        actor = data.get(f"org-{n}-actor") or None
+        if action == MAP:
+            try:
+                actor = int(actor)
+            except (TypeError, ValueError):
+                actor = None
+            if actor not in actor_ids:
+                errors.append(_("“%(name)s”: choose the existing organisation it is.") % {"name": row["name"]})
+                continue
+        organisations[row["name"]] = {"action": action, "actor": actor if action == MAP else None}
+    indicators = {}
+    for row in indicator_proposals(parsed, session.decisions):
+        prefix = f"ind-{row['index']}-"
+        if prefix + "aggregation" not in data:
+            if row["corrected"]:
+                indicators[row["index"]] = {k: row[k] for k in ("text", "aggregation", "sex", "age", "cercle")}
+            continue
+        aggregation = data.get(prefix + "aggregation")
+        if aggregation not in AGGREGATIONS:
+            errors.append(_("Indicator “%(text)s”: unknown way of adding up quarters.") % {"text": row["text"][:60]})
+            continue
+        chosen = {"aggregation": aggregation, **{d: bool(data.get(prefix + d)) for d in ("sex", "age", "cercle")}}
+        if any(chosen[k] != row[k] for k in chosen) or row["corrected"]:
+            indicators[row["index"]] = {"text": row["text"], **chosen}
+    if errors:
+        return errors
+    session.decisions = {"organisations": organisations, "indicators": indicators}
+    session.save(update_fields=["decisions"])
+    return []

@@ -22,6 +22,10 @@ class ImportSession(models.Model):
     workplan = models.ForeignKey(
         Workplan, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_sessions", verbose_name=_("workplan")
     )
+    decisions = models.JSONField(
+        _("decisions"), default=dict, blank=True,
+        help_text=_("The administrator's choices in the preview: new organisations, indicator rules (imports.decisions)."),
+    )
 
     class Meta:
         db_table = "workplans_importsession"  # created by workplans 0004; moved here without touching the table

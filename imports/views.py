@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from workplans.models import Workplan
 from workplans.permissions import require_administrator
 
+from .decision_views import decision_context
 from .models import ImportSession
 from .parsing import WorkplanImportError, parse_file
 from .permissions import get_import_session_for_user
@@ -87,10 +88,10 @@ def import_preview(request, pk):
         parsed = parse_file(data, session.original_name)
     except WorkplanImportError as exc:
         return render(request, "imports/import_new.html", {"form": ImportForm(), "error": str(exc)}, status=400)
-    summary = workplan_import_commit(parsed, slug=session.slug, user=request.user, dry_run=True)
+    summary = workplan_import_commit(parsed, slug=session.slug, user=request.user, dry_run=True, decisions=session.decisions)
     return render(request, "imports/import_preview.html", {
         "session": session, "parsed": parsed, "counts": parsed.counts(), "summary": summary,
-        "lines": summary_lines(parsed, summary),
+        "lines": summary_lines(parsed, summary), **decision_context(parsed, session),
     })
 
 
@@ -102,7 +103,7 @@ def import_confirm(request, pk):
     except WorkplanImportError as exc:
         messages.error(request, str(exc))
         return redirect("imports:import")
-    summary = workplan_import_commit(parsed, slug=session.slug, user=request.user)
+    summary = workplan_import_commit(parsed, slug=session.slug, user=request.user, decisions=session.decisions)
     session.committed_at, session.workplan = timezone.now(), summary.workplan
     session.save(update_fields=["committed_at", "workplan"])
     if summary.changed:

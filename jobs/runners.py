@@ -110,7 +110,7 @@ def import_workplan(job, progress):
     rows = counts["activities"] + counts["indicators"]
     progress.total(rows)
     progress.update(rows_read=rows, force=True)
-    summary = workplan_import_commit(parsed, slug=session.slug, user=job.started_by)
+    summary = workplan_import_commit(parsed, slug=session.slug, user=job.started_by, decisions=session.decisions)
     session.committed_at, session.workplan = timezone.now(), summary.workplan
     session.save(update_fields=["committed_at", "workplan"])
     progress.update(rows_written=rows, force=True)
