@@ -126,3 +126,11 @@ class ReturnForm(forms.Form):
 
 class EvidenceForm(forms.Form):
     file = forms.FileField(label=_("Evidence file (PDF, Word, Excel or image)"))
+
+
+class IndicatorRulesForm(forms.ModelForm):
+    """How an indicator is collected (its breakdowns) and how its quarters add up: a coordinator's correction."""
+
+    class Meta:
+        model = Indicator
+        fields = ["aggregation", "disaggregate_sex", "disaggregate_age", "disaggregate_cercle"]

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import filetype
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
@@ -478,3 +478,18 @@ def quarter_grid_save(user, workplan, quarter, rows, submit=(), validate=()):
         error.row_errors = row_errors
         raise error
     return list(saved.values())
+
+
+@transaction.atomic
+def indicator_rules_update(user, indicator, *, aggregation, disaggregate_sex, disaggregate_age, disaggregate_cercle):
+    """A coordinator of the plan (or an administrator) corrects an indicator's breakdowns and how it adds up."""
+    if not can_review(user, indicator):
+        raise PermissionDenied(_("Only a coordinator of this plan can change how its indicators are collected."))
+    if aggregation not in Indicator.Aggregation.values:
+        raise ValidationError(_("Unknown way of adding up quarters."))
+    indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    indicator.aggregation = aggregation
+    indicator.disaggregate_sex, indicator.disaggregate_age = bool(disaggregate_sex), bool(disaggregate_age)
+    indicator.disaggregate_cercle = bool(disaggregate_cercle)
+    indicator.save(update_fields=["aggregation", "disaggregate_sex", "disaggregate_age", "disaggregate_cercle"])
+    return indicator

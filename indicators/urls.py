@@ -6,6 +6,7 @@ app_name = "indicators"
 
 urlpatterns = [
     path("indicators/<int:pk>/", views.indicator_detail, name="detail"),
+    path("indicators/<int:pk>/rules/", views.indicator_rules, name="rules"),
     path("indicators/<int:pk>/report/<str:quarter>/", views.report_edit, name="report"),
     path("reports/<int:pk>/submit/", views.report_submit, name="report_submit"),
     path("reports/<int:pk>/validate/", views.report_validate, name="report_validate"),

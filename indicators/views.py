@@ -28,7 +28,7 @@ from workplans.permissions import (
 )
 
 from . import services
-from .forms import EvidenceForm, ReportForm, ReturnForm
+from .forms import EvidenceForm, IndicatorRulesForm, ReportForm, ReturnForm
 from .models import Indicator, ProgressReport, QuarterClosure
 from .permissions import (
     can_record_for,
@@ -79,6 +79,19 @@ def indicator_detail(request, pk):
     indicator = get_indicator_for_user(request.user, pk)
     context = indicator_page_data(indicator, request.user)
     return render(request, "indicators/indicator_detail.html", context)
+
+
+@require_POST
+def indicator_rules(request, pk):
+    """A coordinator of the plan corrects the indicator's breakdowns and how its quarters add up."""
+    indicator = get_indicator_for_user(request.user, pk, action="review")
+    form = IndicatorRulesForm(request.POST, instance=Indicator.objects.get(pk=indicator.pk))
+    if not form.is_valid():
+        messages.error(request, _("Unknown way of adding up quarters."))
+        return redirect("indicators:detail", pk=indicator.pk)
+    services.indicator_rules_update(request.user, indicator, **{f: form.cleaned_data[f] for f in IndicatorRulesForm.Meta.fields})
+    messages.success(request, _("How this indicator is collected and adds up was saved."))
+    return redirect("indicators:detail", pk=indicator.pk)
 
 
 def _quarter(code):
