@@ -4,6 +4,7 @@
 activity with a responsible actor), and for the quarters already over records values through
 the services (so history, versions and checks are real): older quarters validated, the last
 one in turn draft, submitted, returned or validated. One quarter is closed on each plan.
+Each indicator's rule is followed: a single deliverable (``once``) is reported in one quarter only.
 Idempotent: an indicator that already has reports is left alone.
 """
 
@@ -34,6 +35,8 @@ def _value(indicator, index, count):
         return None, "Étape réalisée (démo)"
     if indicator.kind == Indicator.Kind.PERCENT:
         return min(Decimal(100), (Decimal(40) + Decimal(50) * share * wobble)).quantize(Decimal(1)), ""
+    if indicator.effective_aggregation == Indicator.Aggregation.ONCE:
+        return indicator.target or Decimal(1), ""  # a single deliverable, delivered once
     target = indicator.target or Decimal(20 * count)
     if indicator.effective_aggregation == Indicator.Aggregation.SUM:
         return max(Decimal(1), (target / count * wobble).quantize(Decimal(1))), ""
@@ -88,6 +91,8 @@ def demo_reports_create(workplans=None, today=None):
                 q for q in workplan.quarters() if q.end_date < today
             ][:4]
             quarters = quarters[:MAX_QUARTERS]
+            if indicator.effective_aggregation == Indicator.Aggregation.ONCE:
+                quarters = quarters[-1:]  # each indicator's own rule: a single deliverable is reported once
             if not quarters:
                 continue
             links = list(indicator.activity.actor_links.all())

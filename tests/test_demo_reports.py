@@ -40,3 +40,15 @@ def test_works_on_a_small_plan_too(users, plan, indicator, hcr, django_user_mode
     created = demo_reports_create([plan.workplan])
     assert sum(created.values()) == 4  # the HCR activity's four 2020 quarters
     assert ProgressReport.objects.filter(indicator=indicator).count() == 4
+
+
+def test_demo_reports_follow_each_indicators_rule(db):
+    """Issue 12: a single deliverable is reported once, never "1" in three quarters giving 300 %."""
+    call_command("load_demo")
+    once = Indicator.objects.filter(aggregation=Indicator.Aggregation.ONCE, reports__isnull=False).distinct()
+    assert once.exists()
+    for indicator in once:
+        assert indicator.reports.values("quarter").distinct().count() == 1, indicator.text
+        values = {r.quarter.ordinal: r.value for r in indicator.reports.filter(state="validated").select_related("quarter")}
+        pct = indicator.percent_achieved(indicator.achieved(values))
+        assert pct is None or pct <= 100, indicator.text
