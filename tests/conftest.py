@@ -38,7 +38,7 @@ def _media_in_tmp(settings, tmp_path):
 REFERENCE_DATA_MIGRATIONS = [
     ("workplans.migrations.0002_create_role_groups", "create_groups"),
     ("workplans.migrations.0003_mali_protection_cluster", "create_structure"),
-    ("workplans.migrations.0011_reference_organisations", "load_reference"),
+    ("workplans.migrations.0012_reference_organisations", "load_reference"),
     ("indicators.migrations.0003_mali_locations", "create"),
 ]
 

@@ -56,5 +56,5 @@ def load_reference(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("workplans", "0010_actor_name_en_and_red_cross")]
+    dependencies = [("workplans", "0011_actor_name_en_and_red_cross")]
     operations = [migrations.RunPython(load_reference, migrations.RunPython.noop)]

@@ -6,8 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workplans', '0008_profile_language'),
-        ('workplans', '0009_search_indicators_in_place'),
+        ('workplans', '0010_profile_language'),
     ]
 
     operations = [
