@@ -55,7 +55,7 @@ def test_contacts_round_trip(db, hcr, file_format):
 
 @pytest.mark.parametrize("file_format", FORMATS, ids=lambda f: f.__name__)
 def test_actors_round_trip(db, hcr, file_format):
-    ActorAlias.objects.create(actor=hcr, name="UNHCR")
+    ActorAlias.objects.create(actor=hcr, name="HCR Bamako")
     Actor.objects.create(acronym="-ONG-", name="")
     before = sorted(Actor.objects.values_list("acronym", "name", "kind", "subcluster"))
     result, _raw = round_trip(ActorResource, file_format)

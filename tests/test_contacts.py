@@ -14,7 +14,7 @@ def _dataset(*rows):
 
 
 def test_import_matches_organisation_and_subcluster_by_alias(db, hcr, nrc):
-    ActorAlias.objects.create(actor=hcr, name="UNHCR")
+    ActorAlias.objects.get_or_create(name="UNHCR", defaults={"actor": hcr})  # issue 12: shipped by the reference list
     data = _dataset(
         ["Marie-Emilie Dozin", "Coordinatrice", "unhcr", "CP", "", "dozin@unhcr.org", ""],
         ["Nadia Elise Gateka", "Co-coordinatrice", "NRC", "Cluster Protection", "", "nadia.gateka@nrc.no", ""],

@@ -102,7 +102,8 @@ def test_coordinator_records_seed_002_minutes(client_for, users, cluster, hcr, n
     assert [p.order for p in points] == [0, 1]
     assert list(points[0].owners.all()) == [hcr] and points[0].owner_people == "CCP"
     assert points[1].owner_people == "Coordination" and points[1].deadline == datetime.date(2017, 6, 15)
-    assert set(meeting.organisations.all()) == {hcr, nrc}
+    # issue 12: the reference list knows MINUSMA, OIM and the Swiss cooperation (DDC) as well
+    assert {a.acronym for a in meeting.organisations.all()} == {"HCR", "NRC", "MINUSMA", "OIM", "DDC"}
     assert "Coopération Suisse" in meeting.organisations_text
 
 

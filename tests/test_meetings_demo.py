@@ -20,7 +20,7 @@ def test_demo_loads_seed_002_meeting_and_seed_004_contacts(db):
     meeting = demo_meetings_load()
     assert (meeting.date, meeting.participants_count, meeting.co_facilitator.acronym) == (datetime.date(2017, 6, 7), 31, "NRC")
     assert [item.title[:2] for item in meeting.agenda_items.all()] == ["1.", "2.", "3.", "4.", "5.", "6."]
-    assert meeting.organisations.filter(acronym__in=["HCR", "MINUSMA", "Coopération Suisse"]).count() == 3
+    assert meeting.organisations.filter(acronym__in=["HCR", "MINUSMA", "DDC"]).count() == 3  # issue 12: DDC = Coopération Suisse
     points = list(meeting.action_points.all())
     assert len(points) == 7
     monitoring = points[2]
