@@ -42,7 +42,6 @@ from .permissions import (
 )
 from .progress import indicator_page_data
 
-
 AWAITING_PER_PAGE = 50
 
 
