@@ -12,11 +12,12 @@ from decimal import Decimal
 import filetype
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from clusterplan.lib.numbers import NumberError, parse_decimal, parse_int
 from workplans.permissions import can_coordinate_workplan
 
 from .models import Evidence, Indicator, ProgressReport, QuarterClosure, ReportBreakdown
@@ -62,6 +63,14 @@ class ReportConflict(ProgressError):
             % {"v": current.version}
         )
         self.current = current
+
+
+def _version(version):
+    """The form's version as an int (``None`` when not sent); a damaged one is refused."""
+    try:
+        return parse_int(version)
+    except NumberError:
+        raise ProgressError(_("The form was damaged (its version is not a whole number): reload the page and try again.")) from None
 
 
 def quarter_is_closed(workplan, quarter):
@@ -159,12 +168,9 @@ def report_save(user, indicator, quarter, organisation, *, value=None, value_tex
     if refusal:
         raise ProgressError(refusal)
     _check_open(indicator, quarter)
-    report = (
-        ProgressReport.objects.select_for_update()
-        .filter(indicator=indicator, quarter=quarter, organisation=organisation)
-        .first()
-    )
-    if report is not None and version is not None and int(version) != report.version:
+    version = _version(version)
+    report = _current_report(indicator, quarter, organisation)
+    if report is not None and version is not None and version != report.version:
         raise ReportConflict(report)
     if report is not None and version is None:
         raise ReportConflict(report)
@@ -172,14 +178,18 @@ def report_save(user, indicator, quarter, organisation, *, value=None, value_tex
         raise ReportLocked(_("This report is validated: a coordinator must return it before it can change."))
     if report is not None and report.state == State.SUBMITTED and not can_review(user, indicator):
         raise ReportLocked(_("This report is submitted and awaits validation: only a coordinator can change it now."))
-    value = Decimal(value) if value not in (None, "") else None
+    try:
+        value = parse_decimal(value)
+    except NumberError as exc:
+        raise ProgressError(exc.message) from None
     if indicator.kind == Indicator.Kind.TEXT and value is None:
         value = Decimal(1) if (value_text or "").strip() else None
     _check_value(indicator, value, value_text)
     errors = breakdown_errors(indicator, value, parts)
     if errors:
         raise ProgressError(_("The parts do not add up to the total."), errors)
-    if report is None:
+    creating = report is None
+    if creating:
         report = ProgressReport(indicator=indicator, quarter=quarter, organisation=organisation, created_by=user, version=1)
     else:
         report.version += 1
@@ -188,7 +198,20 @@ def report_save(user, indicator, quarter, organisation, *, value=None, value_tex
     report.narrative = narrative or ""
     report.last_saved_by = user
     report._history_user = user
-    report.save()
+    if creating:
+        # Two people creating the same report at the same moment: both saw none, the unique
+        # constraint (indicator, quarter, organisation) refuses the second; they get the
+        # conflict with the first one's report, as when editing a changed report.
+        try:
+            with transaction.atomic():
+                report.save()
+        except IntegrityError:
+            winner = _current_report(indicator, quarter, organisation)
+            if winner is None:
+                raise
+            raise ReportConflict(winner) from None
+    else:
+        report.save()
     report.breakdowns.all().delete()
     rows = []
     for dim, values in (parts or {}).items():
@@ -203,6 +226,14 @@ def report_save(user, indicator, quarter, organisation, *, value=None, value_tex
     return report
 
 
+def _current_report(indicator, quarter, organisation):
+    return (
+        ProgressReport.objects.select_for_update()
+        .filter(indicator=indicator, quarter=quarter, organisation=organisation)
+        .first()
+    )
+
+
 def _lock(report):
     locked = ProgressReport.objects.select_for_update().select_related("quarter").get(pk=report.pk)
     locked.indicator = report.indicator
@@ -210,7 +241,8 @@ def _lock(report):
 
 
 def _check_version(report, version):
-    if version is not None and int(version) != report.version:
+    version = _version(version)
+    if version is not None and version != report.version:
         raise ReportConflict(report)
 
 

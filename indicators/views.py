@@ -5,7 +5,6 @@ renders. A refused act is a 403 with its message, a stale form a 409 with the ot
 """
 
 import mimetypes
-from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -17,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clusterplan.lib.numbers import NumberError, parse_decimal, parse_int
 from workplans.models import ActivityActor, Actor, Quarter
 from workplans.permissions import (
     can_coordinate_workplan,
@@ -88,6 +88,14 @@ def _quarter(code):
     return get_object_or_404(Quarter, year=pair[0], number=pair[1])
 
 
+def _id(raw):
+    """An id from a query string or a form (``None`` when absent or not a whole number: ``²``, ``1.5``…)."""
+    try:
+        return parse_int(raw)
+    except NumberError:
+        return None
+
+
 def _report_url(report):
     return reverse("indicators:report", args=[report.indicator_id, report.quarter.code]) + f"?organisation={report.organisation_id}"
 
@@ -98,9 +106,9 @@ def report_edit(request, pk, quarter):
     indicator = get_indicator_for_user(request.user, pk, "record")
     quarter = _quarter(quarter)
     organisations = organisations_for_recording(request.user, indicator)
-    org_id = request.POST.get("organisation") or request.GET.get("organisation")
+    org_id = _id(request.POST.get("organisation") or request.GET.get("organisation"))
     organisation = None
-    if org_id and str(org_id).isdigit():
+    if org_id is not None:
         organisation = organisations.filter(pk=org_id).first()
         if organisation is None:
             raise PermissionDenied(_("You cannot report for this organisation."))
@@ -182,10 +190,19 @@ def report_edit(request, pk, quarter):
     return render(request, "indicators/report_form.html", context, status=status)
 
 
+def _bad_request(request, message):
+    """A 400 page that says what was wrong with what was sent (never a 500)."""
+    return render(request, "400.html", {"exception": message}, status=400)
+
+
 def _workflow(request, pk, action, act):
     report = get_report_for_user(request.user, pk, action)
     try:
-        act(report)
+        version = parse_int(request.POST.get("version"))
+    except NumberError:
+        return _bad_request(request, _("The form was damaged (its version is not a whole number): reload the page and try again."))
+    try:
+        act(report, version)
     except services.ReportConflict as exc:
         messages.error(request, exc.message)
     except services.ProgressError as exc:
@@ -195,8 +212,8 @@ def _workflow(request, pk, action, act):
 
 @require_POST
 def report_submit(request, pk):
-    def act(report):
-        services.report_submit(request.user, report, request.POST.get("version") or None)
+    def act(report, version):
+        services.report_submit(request.user, report, version)
         messages.success(request, _("Report submitted for validation."))
 
     return _workflow(request, pk, "record", act)
@@ -204,8 +221,8 @@ def report_submit(request, pk):
 
 @require_POST
 def report_validate(request, pk):
-    def act(report):
-        services.report_validate(request.user, report, request.POST.get("version") or None)
+    def act(report, version):
+        services.report_validate(request.user, report, version)
         messages.success(request, _("Report validated: its value now counts."))
 
     return _workflow(request, pk, "review", act)
@@ -213,8 +230,8 @@ def report_validate(request, pk):
 
 @require_POST
 def report_return(request, pk):
-    def act(report):
-        services.report_return(request.user, report, request.POST.get("comment", ""), request.POST.get("version") or None)
+    def act(report, version):
+        services.report_return(request.user, report, request.POST.get("comment", ""), version)
         messages.success(request, _("Report returned with your comment."))
 
     return _workflow(request, pk, "review", act)
@@ -323,14 +340,19 @@ def _parse_grid(post, rows):
             )
             if same_value and text == report.value_text and narrative == report.narrative and not parts:
                 continue
-        value = _decimal(raw)
-        for wrong in ([raw] if raw and value is None else []) + bad:
+        try:
+            value = parse_decimal(raw)
+            version = parse_int(post.get(f"version_{pk}"))
+        except NumberError as exc:
+            changed.append({"error": _("%(indicator)s: %(message)s") % {"indicator": indicator.code or indicator.text[:60], "message": exc.message}, "indicator": indicator})
+            continue
+        for wrong in bad:
             changed.append({"error": _("%(indicator)s: “%(raw)s” is not a number.") % {"indicator": indicator.code or indicator.text[:60], "raw": wrong}, "indicator": indicator})
-        if (raw and value is None) or bad:
+        if bad:
             continue
         changed.append({
             "indicator": indicator, "organisation": row["organisation"], "value": value, "value_text": text,
-            "narrative": narrative, "version": post.get(f"version_{pk}") or None, "parts": parts or None,
+            "narrative": narrative, "version": version, "parts": parts or None,
         })
     selected = {pk for pk in post.getlist("select") if str(pk).isdigit()}
     chosen = [(row["indicator"], row["organisation"]) for row in rows
@@ -344,10 +366,9 @@ GRID_PARTS = ["sex_F", "sex_M", "age_lt18", "age_ge18"]
 
 def _decimal(raw):
     try:
-        value = Decimal(raw) if raw else None
-    except InvalidOperation:
+        return parse_decimal(raw)
+    except NumberError:
         return None
-    return value if value is not None and value.is_finite() else None
 
 
 @require_http_methods(["GET", "POST"])
@@ -360,8 +381,9 @@ def quarter_grid(request, slug, quarter):
         raise PermissionDenied(_("Only a coordinator of this plan's cluster can do this."))
     quarter = _quarter(quarter)
     organisation = None
-    if coordinating and request.GET.get("organisation", "").isdigit():
-        organisation = get_object_or_404(Actor, pk=request.GET["organisation"])
+    org_id = _id(request.GET.get("organisation"))
+    if coordinating and org_id is not None:
+        organisation = get_object_or_404(Actor, pk=org_id)
     elif not coordinating:
         organisation = organisations_of_member(request.user)[0]
     rows = _grid_rows(request.user, workplan, quarter, organisation, coordinating)

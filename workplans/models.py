@@ -193,6 +193,13 @@ class Profile(models.Model):
     subcluster = models.ForeignKey(
         SubCluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("sub-cluster")
     )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="fr",
+        help_text=_("The language of the emails this user receives."),
+    )
 
     class Meta:
         verbose_name = _("profile")
@@ -279,7 +286,7 @@ class Quarter(models.Model):
         text = str(code or "").strip().upper().replace(" ", "")
         for sep in ("-Q", "Q", "-T", "T"):
             year, found, number = text.partition(sep)
-            if found and year.isdigit() and number in {"1", "2", "3", "4"} and len(year) == 4:
+            if found and year.isascii() and year.isdigit() and number in {"1", "2", "3", "4"} and len(year) == 4 and year != "0000":
                 return int(year), int(number)
         return None
 
