@@ -280,8 +280,17 @@ def may_change(role, user, seed):
     return allowed
 
 
+# Derived values every writer raises as a side effect (not a change of the row's content):
+# ``Workplan.generation`` is the plan-status cache key (issue 13), bumped by a member's report.
+DERIVED = {Workplan: {"generation"}}
+
+
 def snapshot():
-    return {model: {row["id"]: row for row in model.objects.order_by("id").values()} for model in SNAPSHOT}
+    return {
+        model: {row["id"]: {k: v for k, v in row.items() if k not in DERIVED.get(model, ())}
+                for row in model.objects.order_by("id").values()}
+        for model in SNAPSHOT
+    }
 
 
 def out_of_scope_changes(before, after, allowed_before, allowed_after):
@@ -327,7 +336,8 @@ def seed(users, report_plan, meetings, hcr, nrc):
     foreign_report = services.report_save(users.administrator, foreign_indicator, q2, unicef, value=4,
                                           parts={"sex": {"F": 4}})
     foreign_submitted = services.report_submit(
-        users.administrator, services.report_save(users.administrator, foreign_indicator, q3, unicef, value=2))
+        users.administrator, services.report_save(users.administrator, foreign_indicator, q3, unicef, value=2,
+                                                    parts={"sex": {"F": 2}}))  # issue 13: parts required
     ind = report_plan.indicators
     hcr_draft = ProgressReport.objects.get(indicator=ind.a, quarter=q3, organisation=hcr)
     hcr_submitted = ProgressReport.objects.get(indicator=ind.a, quarter=q4, organisation=hcr)
