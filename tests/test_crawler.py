@@ -21,6 +21,7 @@ fillings of each route.
 """
 
 import datetime
+import json
 import logging
 import os
 import re
@@ -65,6 +66,10 @@ NUMERIC_NAME = re.compile(r"value|version|organisation|quarter|count|date|deadli
 GENERIC_FIELDS = {"version": "1", "comment": "x", "value": "1", "reason": "x", "name": "x", "organisation": "1"}
 REFUSED_TRIES = 4  # a view that refused this many payloads (403/404/login) is not sent the rest
 LOGIN_URL = "/accounts/login/"
+JSON_VARIANTS = 6
+JSON_GARBAGE = ["", "abc", -1, 1.5, "NaN", "1e309", 10**30, LONG, "a\x00b", None, [], {"a": {"b": 1}}, True,
+                "<script>x</script>", "2020-Q9", -(10**20), "²"]
+BROKEN_JSON = ["{", "[1, 2]", "null", "\"x\"", '{"value": NaN, "version": Infinity}', "{\"a\": 1e999}"]
 QUERY_GARBAGE = {"organisation": "²", "page": "-1", "q": "<script>\x1b", "sort": "zz", "quarter": "abc",
                  "workplan": "-5", "status": LONG[:2000], "cluster": "1e309", "year": "NaN", "kind": "\x00"}
 
@@ -76,28 +81,48 @@ ADMIN_MODELS = ["indicators.progressreport", "indicators.indicator", "workplans.
 # --- the routes ---------------------------------------------------------------------------
 
 
+REGEX_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>[^)]*\)")
+FORMAT_SUFFIX = re.compile(r"\\?\.\(\?P<format>[^)]*\)(?:/\?)?")
+
+
+def _template(pattern):
+    """A ``path()``-like template of one pattern piece; a regex (``re_path``, DRF's router) is
+    turned into one when it is a plain path with named groups, ``None`` otherwise."""
+    text = str(pattern)
+    if not (text.startswith("^") or text.endswith("$")):
+        return text
+    text = text.removeprefix("^").removesuffix("$")
+    if FORMAT_SUFFIX.search(text):
+        return None  # DRF's ``.json`` twins of the routes: the same views
+    text = REGEX_GROUP.sub(lambda m: f"<{m.group('name')}>", text).replace("\\.", ".").replace("\\-", "-")
+    text = text.replace("/?", "/")
+    if re.search(r"[\\()\[\]*+?|{}^$]", text):
+        return None  # a real regex (e.g. static files under DEBUG): not a page of the application
+    return text
+
+
 def _walk(patterns, prefix="", namespace=""):
     for entry in patterns:
-        route = str(entry.pattern)
+        piece = _template(entry.pattern)
+        if piece is None:
+            continue
         if isinstance(entry, URLResolver):
-            if route.startswith("admin/"):
+            if piece.startswith("admin/"):
                 continue  # Django's own admin: sampled separately.
             ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from _walk(entry.url_patterns, prefix + route, ns)
+            yield from _walk(entry.url_patterns, prefix + piece, ns)
         elif isinstance(entry, URLPattern):
-            yield f"{namespace}{entry.name}" if entry.name else "", prefix + route
+            yield f"{namespace}{entry.name}" if entry.name else "", prefix + piece
 
 
 def application_routes():
     """``[(name, route)]`` of every URL pattern outside the admin (``route`` as in ``path()``)."""
-    routes = []
+    routes = {}
     for name, route in _walk(get_resolver().url_patterns):
-        if route.startswith("^") or route.endswith("$"):  # a regex pattern (static files in DEBUG)
-            continue
         if name.rsplit(":", 1)[-1] in SKIPPED_NAMES:
             continue
-        routes.append((name, route))
-    return routes
+        routes.setdefault(route, name)
+    return [(name, route) for route, name in routes.items()]
 
 
 PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
@@ -371,7 +396,8 @@ class Crawl:
         self.failures = {}  # (route, last frame in the application, exception) → the requests
         self.requests = defaultdict(int)
         self.seconds = defaultdict(float)
-        self.deep_done = set()  # routes already sent garbage one field at a time
+        self.deep_done = set()
+        self.json_fields = {}  # API route name → the keys of its objects  # routes already sent garbage one field at a time
         self.forms = {}  # route name → {"action": url, "fields": {name: default}, "files": set()}
         self.get_forms = {}  # action url → fields (filters)
 
@@ -381,8 +407,10 @@ class Crawl:
             with transaction.atomic():  # a failing view must not break the test's transaction (PostgreSQL)
                 if method == "get":
                     response = client.get(url, data, **extra)
-                else:
+                elif method == "post" and "content_type" not in extra:
                     response = client.post(url, data or {}, **extra)
+                else:  # JSON bodies, PUT, PATCH, DELETE (the API)
+                    response = getattr(client, method)(url, data if data is not None else "", **extra)
         except Exception as exc:  # noqa: BLE001 — every exception in a view is a 500 to report
             self.fail(role, method, url, data, "".join(traceback.format_exception(exc)[-6:]))
             return None
@@ -391,14 +419,22 @@ class Crawl:
         return response
 
     def fail(self, role, method, url, data, detail):
-        shown = {k: (v[:40] + "…" if isinstance(v, str) and len(v) > 40 else v) for k, v in (data or {}).items()}
+        if isinstance(data, dict):
+            shown = {k: (v[:40] + "…" if isinstance(v, str) and len(v) > 40 else v) for k, v in data.items()}
+        else:
+            shown = (data or "")[:200]
         lines = detail.strip().splitlines()
         here = [line.strip() for line in lines if line.strip().startswith("File") and "site-packages" not in line]
         key = (_route_name(url), here[-1] if here else "", lines[-1].split(":")[0] if lines else "")
         self.failures.setdefault(key, []).append(f"{role} {method.upper()} {url} {shown}\n{detail}")
 
     def harvest(self, url, response):
-        if response is None or response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+        if response is None or response.status_code != 200:
+            return
+        if "json" in response.get("Content-Type", ""):
+            self.harvest_json(url, response)
+            return
+        if "html" not in response.get("Content-Type", ""):
             return
         parser = FormParser()
         parser.feed(response.content.decode("utf-8", "replace"))
@@ -415,6 +451,39 @@ class Crawl:
             for field, value in defaults.items():
                 known["fields"].setdefault(field, value)
             known["files"] |= form["files"]
+
+    def harvest_json(self, url, response):
+        """The keys of an API object (a detail, or the first of a list): what to send back."""
+        try:
+            body = json.loads(response.content)
+        except ValueError:
+            return
+        if isinstance(body, dict) and isinstance(body.get("results"), list):
+            body = body["results"][0] if body["results"] else {}
+        elif isinstance(body, list):
+            body = body[0] if body else {}
+        name = _route_name(url)
+        if isinstance(body, dict) and body and name:
+            self.json_fields.setdefault(name, sorted(body)[:MAX_FIELDS])
+
+    def api_calls(self, role, client, name, url, index):
+        """JSON POST, PUT and PATCH with garbage in the object's fields, broken JSON, and DELETE."""
+        keys = self.json_fields.get(name) or self.json_fields.get(name.replace("-detail", "-list")) or sorted(GENERIC_FIELDS)
+        variants = (JSON_VARIANTS if index == 0 else 2) if role != "anonymous" else 1
+        bodies = [{}] + [{key: JSON_GARBAGE[(i + j * JSON_VARIANTS) % len(JSON_GARBAGE)] for j, key in enumerate(keys)}
+                         for i in range(variants)]
+        for method in ("post", "put", "patch"):
+            first = None
+            for body in bodies:
+                response = self.send(role, client, method, url, json.dumps(body), content_type="application/json")
+                first = first or response
+                if response is not None and response.status_code in (401, 403, 404, 405):
+                    break  # refused whatever the body
+            if index == 0 and first is not None and first.status_code not in (401, 403, 404, 405):
+                for raw in BROKEN_JSON:
+                    self.send(role, client, method, url, raw, content_type="application/json")
+        if index < FULL_FILLINGS:
+            self.send(role, client, "delete", url)
 
     def payloads(self, fields, level):
         """Level 0: empty and defaults; 1: and garbage in all fields; 2: and in each field in turn."""
@@ -517,6 +586,8 @@ def crawl(seed):
                 # Each field alone gets garbage once per route: as the first role the view admits.
                 if run.post_all(role, client, url, form, level, deep=name not in run.deep_done) and level == 2:
                     run.deep_done.add(name)
+                if name.startswith("api:"):
+                    run.api_calls(role, client, name, url, index)
                 run.seconds[name] += time.perf_counter() - started
                 if role != "anonymous":
                     client.force_login(user)  # a form may have ended the session
@@ -553,3 +624,34 @@ def test_routes_are_found_from_the_url_patterns(db):
     assert {"indicators:report_validate", "meetings:edit", "reports:saved_view_delete", "indicators:quarter_grid"} <= names
     assert not any(name.startswith("admin:") for name in names)
     assert "logout" not in names
+
+
+def test_the_scope_check_sees_a_change_outside_scope(seed):
+    """The crawler's second assertion can fail: a member's crawl that changed another's rows."""
+    member = seed.users.member
+    allowed_before = {m: set(qs.values_list("id", flat=True)) for m, qs in may_change("member", member, seed).items()}
+    before = snapshot()
+    hcr_draft, foreign = seed.ids["report"][1], seed.ids["report"][3]
+    ProgressReport.objects.filter(pk=hcr_draft).update(narrative="changed by its organisation")  # in scope
+    ProgressReport.objects.filter(pk=foreign).update(value=99)  # another cluster's report
+    SavedView.objects.filter(user=seed.users.coordinator).delete()  # someone else's saved view
+    Meeting.objects.filter(pk=seed.ids["meeting"][0]).update(place="Ailleurs")
+    problems = out_of_scope_changes(before, snapshot(), allowed_before, may_change("member", member, seed))
+    assert len(problems) == 3
+    assert any(p.startswith(f"ProgressReport {foreign} changed") for p in problems)
+    assert any(p.startswith("SavedView") and "deleted" in p for p in problems)
+    assert any(p.startswith("Meeting") for p in problems)
+
+
+def test_an_exception_in_a_view_is_reported(seed, monkeypatch):
+    """The crawler's first assertion can fail: an exception in a view is recorded with its traceback."""
+    import indicators.views
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(indicators.views, "render", broken)
+    run = Crawl(seed)
+    run.send("member", _client(seed, "member"), "get", f"/indicators/{seed.ids['indicator'][0]}/")
+    ((key, cases),) = run.failures.items()
+    assert key[0] == "indicators:detail" and key[2] == "ZeroDivisionError" and "boom" in cases[0]
