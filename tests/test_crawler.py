@@ -60,13 +60,13 @@ GARBAGE = [
 ]
 # Sent in one field at a time while the others keep their defaults (reaches the services).
 FIELD_GARBAGE = ["", "abc", "-1", "1.5", "NaN", "1e309", str(10**30), LONG, "a\x00b"]
-MAX_FIELDS = 14  # fields that get garbage one at a time, per form (a formset's first row only)
+MAX_FIELDS = 10  # fields that get garbage one at a time, per form (a formset's first row only)
 ALL_FIELD_VARIANTS = 8  # payloads with garbage in every field
 NUMERIC_NAME = re.compile(r"value|version|organisation|quarter|count|date|deadline|TOTAL_FORMS|INITIAL_FORMS|id$|_F$|_M$|age|cercle|owner|pk")
 GENERIC_FIELDS = {"version": "1", "comment": "x", "value": "1", "reason": "x", "name": "x", "organisation": "1"}
-REFUSED_TRIES = 4  # a view that refused this many payloads (403/404/login) is not sent the rest
+REFUSED_TRIES = 2  # a view that refused this many payloads (403/404/login) is not sent the rest
 LOGIN_URL = "/accounts/login/"
-JSON_VARIANTS = 6
+JSON_VARIANTS = 4
 JSON_GARBAGE = ["", "abc", -1, 1.5, "NaN", "1e309", 10**30, LONG, "a\x00b", None, [], {"a": {"b": 1}}, True,
                 "<script>x</script>", "2020-Q9", -(10**20), "²"]
 BROKEN_JSON = ["{", "[1, 2]", "null", "\"x\"", '{"value": NaN, "version": Infinity}', "{\"a\": 1e999}"]
@@ -305,8 +305,15 @@ def may_change(role, user, seed):
     return allowed
 
 
+# Values derived by the application on every write (any user's report bumps its plan's cache generation).
+DERIVED = {"generation", "search_text", "updated_at"}
+
+
 def snapshot():
-    return {model: {row["id"]: row for row in model.objects.order_by("id").values()} for model in SNAPSHOT}
+    return {
+        model: {row["id"]: {k: v for k, v in row.items() if k not in DERIVED} for row in model.objects.order_by("id").values()}
+        for model in SNAPSHOT
+    }
 
 
 def out_of_scope_changes(before, after, allowed_before, allowed_after):
@@ -350,9 +357,10 @@ def seed(users, report_plan, meetings, hcr, nrc):
                                                  target=10, disaggregate_sex=True)
     q1, q2, q3, q4 = report_plan.quarters
     foreign_report = services.report_save(users.administrator, foreign_indicator, q2, unicef, value=4,
-                                          parts={"sex": {"F": 4}})
+                                          parts={"sex": {"F": 3, "M": 1}})
     foreign_submitted = services.report_submit(
-        users.administrator, services.report_save(users.administrator, foreign_indicator, q3, unicef, value=2))
+        users.administrator, services.report_save(users.administrator, foreign_indicator, q3, unicef, value=2,
+                                             parts={"sex": {"F": 2}}))
     ind = report_plan.indicators
     hcr_draft = ProgressReport.objects.get(indicator=ind.a, quarter=q3, organisation=hcr)
     hcr_submitted = ProgressReport.objects.get(indicator=ind.a, quarter=q4, organisation=hcr)
@@ -547,7 +555,7 @@ def _client(seed, role):
 
 # CRAWL_ROLES=coordinator,member narrows a run while debugging; ``make test`` crawls as every role.
 ROLES = [r for r in os.environ.get("CRAWL_ROLES", "anonymous,outsider,member,coordinator,administrator").split(",") if r]
-FULL_FILLINGS = 3  # fillings of each route that get garbage in all fields; the others get empty + defaults
+FULL_FILLINGS = 2  # fillings of each route that get garbage in all fields; the others get empty + defaults
 
 
 def crawl(seed):
@@ -574,6 +582,8 @@ def crawl(seed):
         run.send(role, client, "post", "/i18n/setlang/", {"language": "\x00<script>", "next": "//evil.example/"})
         for name, filled in urls.items():
             for index, url in enumerate(filled):
+                if role == "anonymous" and index >= 2:
+                    break  # everything is behind the login: two fillings of each route show it
                 started = time.perf_counter()
                 response = run.send(role, client, "get", url)
                 run.seconds[f"GET {name}"] += time.perf_counter() - started
