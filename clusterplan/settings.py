@@ -90,6 +90,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "clusterplan.urls"
+# `make bench-http` only: routes /bench/bare/, the bare template page it measures beside the others.
+BENCH_BARE_PAGE = env_bool("BENCH_BARE_PAGE", False)
 
 TEMPLATES = [
     {
