@@ -74,6 +74,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Compressed HTML by default (issue 16): slow shared lines. Django's middleware also pads
+    # compressed pages with random bytes (BREACH mitigation); whitenoise serves static files
+    # pre-compressed, so they pass through untouched.
+    "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
