@@ -1,4 +1,4 @@
-# clusterplan: `make run` serves the demo, `make test` runs the tests.
+# clusterplan: `make run` serves the demo, `make test` runs the tests, `make check` lints.
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -6,21 +6,29 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv migrate demo messages check clean backup restore load bench-http
+.PHONY: run test venv venv-dev migrate demo messages check clean backup restore load bench-http
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# Two stamps: .installed = requirements.txt (running), .installed-dev = requirements-dev.txt
+# (tests, browser, load, ruff; it includes requirements.txt, so it is redone when either changes).
 $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
 venv: $(VENV)/.installed
+
+venv-dev: $(VENV)/.installed-dev
 
 # migrate + createcachetable, under a PostgreSQL advisory lock: safe from any instance.
 migrate: venv
-	$(BIN)/python -m clusterplan.migrate
+	$(BIN)/python manage.py migrate_locked
 
 demo: migrate
 	$(BIN)/python manage.py load_demo
@@ -32,29 +40,38 @@ run: demo
 	@echo ""
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: venv
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+# pytest exits 5 when it collects nothing (PYTEST_ARGS selecting no test): said, not a failure.
+# Any other non-zero status (failures 1, interrupted 2, internal error 3, usage 4) fails.
+test: venv-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS); code=$$?; \
+	if [ $$code -eq 5 ]; then echo "pytest: no tests collected (exit 5): nothing failed"; exit 0; fi; \
+	exit $$code
 
-check: venv
-	$(BIN)/python manage.py check
-	$(BIN)/python manage.py makemigrations --check --dry-run
+# Lint (pyproject.toml), Django's system checks, and no model change without its migration.
+# All three run; it fails if any of them does. `ruff check --fix .` applies ruff's safe fixes.
+check: venv-dev
+	@status=0; \
+	echo "-- ruff check ."; $(BIN)/ruff check . || status=1; \
+	echo "-- manage.py check"; $(BIN)/python manage.py check || status=1; \
+	echo "-- manage.py makemigrations --check --dry-run"; \
+	$(BIN)/python manage.py makemigrations --check --dry-run || status=1; \
+	exit $$status
 
 messages: venv
 	$(BIN)/python manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=staticfiles
 	$(BIN)/python manage.py compilemessages -l fr --ignore=.venv
 
-# Backups: the database and every stored file in one archive (clusterplan/backup.py).
+# Backups: the database and every stored file in one archive (clusterplan/lib/backup.py).
 backup: venv
-	$(BIN)/python -m clusterplan.backup dump $(ARCHIVE)
+	$(BIN)/python manage.py backup $(ARCHIVE)
 
 restore: venv
 	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=backups/clusterplan-….tar.gz"; exit 2; }
-	$(BIN)/python -m clusterplan.backup restore $(ARCHIVE)
+	$(BIN)/python manage.py restore $(ARCHIVE)
 
 # Load on a real server: two gunicorn instances, one PostgreSQL database, 20 users, 60 s
 # (bench/load/run.py; figures into docs/PERFORMANCE.md). Needs PostgreSQL on 127.0.0.1:5432.
-load: venv
-	$(BIN)/python -m pip install --quiet -r requirements-load.txt
+load: venv-dev
 	$(BIN)/python -m bench.load.run $(LOAD_ARGS)
 
 clean:

@@ -94,7 +94,8 @@ def main():
     print(f"{args.meetings} meetings, {total_points} action points, {args.runs} runs per page")
     for name, url in pages.items():
         queries = []
-        with connection.execute_wrapper(lambda execute, sql, params, many, context: queries.append(sql) or execute(sql, params, many, context)):
+        with connection.execute_wrapper(lambda execute, sql, params, many, context, queries=queries:
+                                        queries.append(sql) or execute(sql, params, many, context)):
             response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
         times = []
@@ -104,7 +105,11 @@ def main():
             times.append((time.perf_counter() - began) * 1000)
         if os.environ.get("BENCH_SQL"):
             timed = []
-            with connection.execute_wrapper(lambda execute, sql, params, many, context: (lambda t0: (execute(sql, params, many, context), timed.append((time.perf_counter() - t0, sql[:90]))))(time.perf_counter())[0]):
+            with connection.execute_wrapper(
+                lambda execute, sql, params, many, context, timed=timed: (lambda t0: (
+                    execute(sql, params, many, context), timed.append((time.perf_counter() - t0, sql[:90]))
+                ))(time.perf_counter())[0]
+            ):
                 client.get(url)
             for seconds, sql in sorted(timed, reverse=True)[:3]:
                 print(f"    {seconds * 1000:6.1f} ms  {sql}")

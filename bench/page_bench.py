@@ -3,9 +3,9 @@
 Build the two data sets first (any database; SQLite files shown):
 
     DATABASE_URL=sqlite:////dev/shm/cp_scale1.sqlite3 python manage.py migrate
-    DATABASE_URL=sqlite:////dev/shm/cp_scale1.sqlite3 python manage.py scale_data --activities 500
+    DATABASE_URL=sqlite:////dev/shm/cp_scale1.sqlite3 python -m bench.scale_data --activities 500
     DATABASE_URL=sqlite:////dev/shm/cp_scale10.sqlite3 python manage.py migrate
-    DATABASE_URL=sqlite:////dev/shm/cp_scale10.sqlite3 python manage.py scale_data --activities 5000
+    DATABASE_URL=sqlite:////dev/shm/cp_scale10.sqlite3 python -m bench.scale_data --activities 5000
 
 then
 

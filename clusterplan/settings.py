@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "indicators",
     "reports",
     "meetings",
+    "clusterplan",  # no models: the project-wide management commands (load_demo, backup, migrate_locked…)
 ]
 
 MIDDLEWARE = [

@@ -1,5 +1,5 @@
-"""`make backup` / `make restore`: a dump restores to the same data, files included, and a bad
-archive changes nothing."""
+"""`make backup` / `make restore` (`manage.py backup` / `restore`, clusterplan/lib/backup.py): a dump
+restores to the same data, files included, and a bad archive changes nothing."""
 
 import io
 import json
@@ -12,10 +12,9 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.management import call_command
 
-from clusterplan.backup import BackupError, backup_dump, backup_restore
+from clusterplan.lib.backup import BackupError, backup_dump, backup_restore
 from indicators.models import Evidence, Indicator, ProgressReport
 from workplans.models import Activity, Workplan
 
@@ -98,7 +97,7 @@ def test_restore_refuses_file_names_that_escape_the_storage(data, tmp_path):
 
 
 def test_make_backup_and_restore_command_line(tmp_path):
-    """The command-line entry used by `make backup` / `make restore` (its own database file)."""
+    """`manage.py backup` / `manage.py restore`, as `make backup` / `make restore` run them (own database file)."""
     env_db = tmp_path / "cli.sqlite3"
     env = {"DATABASE_URL": f"sqlite:///{env_db}", "MEDIA_ROOT": str(tmp_path / "media"), "PATH": "/usr/bin:/bin"}
     root = Path(settings.BASE_DIR)
@@ -110,11 +109,15 @@ def test_make_backup_and_restore_command_line(tmp_path):
     assert run("manage.py", "shell", "-c",
                "from django.contrib.auth.models import User; User.objects.create_user('ana', password='x-long-password')"
                ).returncode == 0
-    dumped = run("-m", "clusterplan.backup", "dump", str(tmp_path / "cli.tar.gz"))
+    dumped = run("manage.py", "backup", str(tmp_path / "cli.tar.gz"))
     assert dumped.returncode == 0, dumped.stderr
+    assert "Backup written to" in dumped.stdout
     assert run("manage.py", "shell", "-c", "from django.contrib.auth.models import User; User.objects.all().delete()").returncode == 0
-    restored = run("-m", "clusterplan.backup", "restore", str(tmp_path / "cli.tar.gz"))
+    restored = run("manage.py", "restore", str(tmp_path / "cli.tar.gz"))
     assert restored.returncode == 0, restored.stderr
     count = run("manage.py", "shell", "-c", "from django.contrib.auth.models import User; print(User.objects.filter(username='ana').count())")
     assert count.stdout.strip().splitlines()[-1] == "1"
-    assert run("-m", "clusterplan.backup", "restore", str(tmp_path / "missing.tar.gz")).returncode == 1
+    missing = run("manage.py", "restore", str(tmp_path / "missing.tar.gz"))
+    assert missing.returncode == 1  # a clear error, no traceback
+    assert "Not a clusterplan backup" in missing.stderr and "Traceback" not in missing.stderr
+    assert run("manage.py", "restore").returncode == 2  # the archive is required: usage

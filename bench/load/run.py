@@ -112,8 +112,15 @@ def check_and_report(raw, ctx, meta, database_url, write_docs):
     import django
 
     django.setup()
-    from bench.load.checks import (expected_values, lost_updates, markdown, performance_section_update,
-                                   stored_values, summarise, write_results)
+    from bench.load.checks import (
+        expected_values,
+        lost_updates,
+        markdown,
+        performance_section_update,
+        stored_values,
+        summarise,
+        write_results,
+    )
 
     submissions = raw["submissions"]
     problems = lost_updates(submissions, stored_values(expected_values(submissions).keys()))

@@ -30,8 +30,18 @@ def seed(users=USERS):
     from django.db import transaction
 
     from indicators.models import Indicator, ProgressReport
-    from workplans.models import (Activity, ActivityActor, Actor, Cluster, ExpectedResult, Objective, Profile, Quarter,
-                                  SubCluster, Workplan)
+    from workplans.models import (
+        Activity,
+        ActivityActor,
+        Actor,
+        Cluster,
+        ExpectedResult,
+        Objective,
+        Profile,
+        Quarter,
+        SubCluster,
+        Workplan,
+    )
     from workplans.permissions import COORDINATORS, MEMBERS
 
     rng = random.Random(7)

@@ -29,7 +29,7 @@ else:
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        SKIP_REASON = "playwright is not installed: browser journeys skipped (pip install -r requirements.txt)."
+        SKIP_REASON = "playwright is not installed: browser journeys skipped (pip install -r requirements-dev.txt)."
 
 
 def pytest_collection_modifyitems(config, items):

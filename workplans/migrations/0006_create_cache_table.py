@@ -1,6 +1,6 @@
 """The database cache's table (plan statuses, …), created by ``migrate`` itself.
 
-``make migrate`` (clusterplan/migrate.py) also runs ``createcachetable``; this migration makes a
+``make migrate`` (``manage.py migrate_locked``) also runs ``createcachetable``; this migration makes a
 plain ``manage.py migrate`` enough. ``createcachetable`` skips a table that exists and does
 nothing when the cache is Redis.
 """

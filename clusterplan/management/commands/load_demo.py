@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from indicators.demo import demo_reports_create
 from meetings.demo import demo_meetings_load
 from workplans.demo import DEMO_PASSWORD, demo_users_create, demo_workplans_load
 
@@ -20,10 +21,7 @@ class Command(BaseCommand):
         users = demo_users_create()
         workplans = demo_workplans_load()
         demo_meetings_load()  # meetings: seed 004's structure and contacts, seed 002's meeting
-
-        from indicators.demo import demo_reports_create  # progress: reports in every state
-
-        demo_reports_create(workplans)
+        demo_reports_create(workplans)  # progress: reports in every state
         for workplan in workplans:
             self.stdout.write(f"  {workplan.slug}: {workplan.title}")
         self.stdout.write(

@@ -1,4 +1,4 @@
-"""Migrate from any instance, safely: ``python -m clusterplan.migrate`` (``make migrate``).
+"""Migrate from any instance, safely: ``python manage.py migrate_locked`` (``make migrate``).
 
 Runs ``migrate`` then ``createcachetable``. On PostgreSQL it first takes a database-wide
 advisory lock, so that when several instances (or a deploy job started twice) migrate at the
@@ -7,7 +7,6 @@ in the database, not on an app server; it is released when the migration ends or
 process dies.
 """
 
-import sys
 import time
 
 LOCK_KEY = 7_421_001  # any constant; the same for every instance
@@ -43,21 +42,3 @@ def migrate_locked(wait_seconds=600, verbosity=1):
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
 
-
-def main():
-    import os
-
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clusterplan.settings")
-    django.setup()
-    try:
-        migrate_locked()
-    except MigrationLockTimeout as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -6,20 +6,20 @@ every file a model's FileField points to (evidence, imported workplans), read th
 field's own storage (Django's storage API), so it works the same on local disk and in an
 S3-compatible bucket.
 
-    python -m clusterplan.backup dump [ARCHIVE]      # make backup
-    python -m clusterplan.backup restore ARCHIVE     # make restore ARCHIVE=…
+    python manage.py backup [ARCHIVE]      # make backup
+    python manage.py restore ARCHIVE       # make restore ARCHIVE=…
 
 Restoring replaces the whole database content with the archive's, in one transaction: the
 archive is read and checked first, and if loading fails nothing is changed. Sessions, login
 throttling records, content types and permissions are not dumped (they are rebuilt or are
 short-lived). For a large PostgreSQL database, ``pg_dump -Fc`` is the faster alternative
 (docs/DEPLOYMENT.md); this module is the portable one that the tests check.
+The commands (clusterplan/management/commands/backup.py, restore.py) only call it.
 """
 
 import datetime
 import io
 import json
-import sys
 import tarfile
 from pathlib import Path
 
@@ -30,6 +30,11 @@ FILES_DIR = "files/"
 
 class BackupError(Exception):
     pass
+
+
+def default_archive_path():
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return Path("backups") / f"clusterplan-{stamp}.tar.gz"
 
 
 def file_fields():
@@ -152,39 +157,3 @@ def backup_restore(archive_path):
             raise BackupError(f"The storage renamed {name!r} to {saved!r}.")
     return len(files)
 
-
-def main(argv=None):
-    import os
-
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clusterplan.settings")
-    django.setup()
-    from django.core.management import CommandError
-
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in {"dump", "restore"}:
-        print(__doc__.strip().split("\n\n")[2], file=sys.stderr)
-        return 2
-    try:
-        if argv[0] == "dump":
-            stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-            target = argv[1] if len(argv) > 1 else f"backups/clusterplan-{stamp}.tar.gz"
-            path, missing = backup_dump(target)
-            for name in missing:
-                print(f"warning: {name} is referenced but missing from the storage", file=sys.stderr)
-            print(f"Backup written to {path}")
-        else:
-            if len(argv) < 2:
-                print("restore needs the archive: python -m clusterplan.backup restore ARCHIVE", file=sys.stderr)
-                return 2
-            count = backup_restore(argv[1])
-            print(f"Restored {argv[1]} ({count} files)")
-    except (BackupError, CommandError) as error:  # CommandError: dumpdata/loaddata refused (schema not migrated…)
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
