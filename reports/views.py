@@ -36,6 +36,7 @@ from .forms import ReportFilterForm, SavedViewForm
 from .models import SavedView
 from .performance import ReportFilters, indicators_for, performance_table
 from .quarterly import default_quarter, plan_quarters, quarter_summary
+from .rows import activity_rows
 
 ROWS_PER_PAGE = 100  # indicators per page of the performance table (the exports hold them all)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -283,7 +284,7 @@ def activity_list(request):
         .order_by("workplan__title")
     )
     return render(request, "reports/activity_list.html", {
-        "filter": activity_filter, "page": page, "activities": rows, "total": paginator.count,
+        "filter": activity_filter, "page": page, "activities": rows, "rows": activity_rows(rows), "total": paginator.count,
         "counts_by_workplan": counts, "querystring": _querystring(request), **_filter_context(),
     })
 
