@@ -74,8 +74,8 @@ def bare_read(data):
 
 
 def main():
-    from workplans.importing import parse_file
-    from workplans.services import workplan_import_commit
+    from imports.parsing import parse_file
+    from imports.services import workplan_import_commit
 
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "csp",
     "workplans",
     "indicators",
+    "imports",
     "reports",
     "meetings",
     "clusterplan",  # no models: the project-wide management commands (load_demo, backup, migrate_locked…)

@@ -8,8 +8,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
-    path("", include("workplans.urls")),
     path("", include("indicators.urls")),
+    path("", include("imports.urls")),
     path("", include("reports.urls")),
     path("", include("meetings.urls")),
 ]

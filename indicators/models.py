@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .storage import private_storage
-
 from workplans.models import Activity, Actor, ExpectedResult, Objective, Quarter, Workplan
+
+from .storage import private_storage
 
 # Status thresholds (README "Progress maths"): the gap between the share of scheduled time
 # elapsed and the share of the target achieved.

@@ -4,9 +4,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from .permissions import can_record, can_review, can_see_report_details
-
 from .models import Evidence, ProgressReport, report_label
+from .permissions import can_record, can_review, can_see_report_details
 
 HISTORY_FIELDS = ["value", "value_text", "narrative", "state", "review_comment"]
 
@@ -98,7 +97,7 @@ def place_rows(indicator, reports, targets):
         pk: {o: indicator.combine(v) for o, v in by_q.items()} for pk, by_q in cercle_values.items()
     }
     regions = {}
-    for pk, location in places.items():
+    for _pk, location in places.items():
         region = location.parent if location.kind == "cercle" and location.parent_id else location
         regions.setdefault(region.pk, {"place": region, "cercles": []})
         if location.pk != region.pk:
@@ -279,7 +278,7 @@ def plan_statuses(workplan_ids, today=None):
         return {}
     prints = _plan_fingerprints(workplan_ids)
     keys = {
-        pk: "plan-statuses:%s:%s" % (pk, hashlib.sha1(repr((today.isoformat(), prints[pk])).encode()).hexdigest())
+        pk: f"plan-statuses:{pk}:{hashlib.sha1(repr((today.isoformat(), prints[pk])).encode()).hexdigest()}"
         for pk in workplan_ids
     }
     # A plan without activities has nothing to compute or cache.

@@ -19,9 +19,8 @@ from django.utils.translation import gettext as _
 
 from workplans.permissions import can_coordinate_workplan
 
-from .permissions import can_record_for, can_review
-
 from .models import Evidence, Indicator, ProgressReport, QuarterClosure, ReportBreakdown
+from .permissions import can_record_for, can_review
 
 log = logging.getLogger("clusterplan.progress")
 

@@ -5,11 +5,10 @@ renders. A refused act is a 403 with its message, a stale form a 409 with the ot
 """
 
 import mimetypes
+from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from decimal import Decimal, InvalidOperation
-
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from workplans.models import ActivityActor, Actor, Quarter
 from workplans.permissions import get_workplan_for_user
 
+from . import services
+from .forms import EvidenceForm, ReportForm, ReturnForm
+from .models import Indicator, ProgressReport, QuarterClosure
 from .permissions import (
     can_review,
     get_evidence_for_user,
@@ -27,10 +29,6 @@ from .permissions import (
     get_report_for_user,
     organisations_for_recording,
 )
-
-from . import services
-from .forms import EvidenceForm, ReportForm, ReturnForm
-from .models import Indicator, ProgressReport, QuarterClosure
 from .progress import indicator_page_data
 
 

@@ -15,7 +15,6 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
 
-
 def _text(value):
     # Word does not evaluate text runs as formulas: the text is written as typed.
     return str(value or "")

@@ -5,9 +5,9 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from workplans.models import Activity, Actor, Cluster, SubCluster
-from .permissions import meeting_scope_of
 
 from .models import ActionPoint, AgendaItem, Meeting
+from .permissions import meeting_scope_of
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

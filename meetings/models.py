@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from workplans.models import Activity, Actor, Cluster, SubCluster
 
 
-
 def split_names(text, separators=(",", ";")):
     """Split a list of names written by hand, ignoring separators inside parentheses.
 

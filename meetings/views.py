@@ -17,7 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from workplans.models import ActivityActor, Cluster, SubCluster
 
 from .docx import minutes_docx
-from .forms import ActionPointFilterForm, ActionPointInlineFormSet, ActionPointUpdateForm, AgendaItemFormSet, MeetingForm
+from .forms import (
+    ActionPointFilterForm,
+    ActionPointInlineFormSet,
+    ActionPointUpdateForm,
+    AgendaItemFormSet,
+    MeetingForm,
+)
 from .models import ActionPoint, Contact, Meeting
 from .permissions import can_write_meeting, get_action_point_for_user, get_meeting_for_user, require_meeting_writer
 from .services import action_point_update, meeting_save

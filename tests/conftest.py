@@ -7,7 +7,17 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from workplans.models import Activity, ActivityActor, Actor, Cluster, ExpectedResult, Objective, Profile, Quarter, Workplan
+from workplans.models import (
+    Activity,
+    ActivityActor,
+    Actor,
+    Cluster,
+    ExpectedResult,
+    Objective,
+    Profile,
+    Quarter,
+    Workplan,
+)
 from workplans.permissions import ADMINISTRATORS, COORDINATORS, MEMBERS
 
 PASSWORD = "a-long-test-password"

@@ -6,7 +6,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from meetings.models import ActionPoint, Meeting
+from meetings.models import ActionPoint
 from workplans.models import Cluster, Profile
 
 TODAY = datetime.date(2017, 6, 7)

@@ -9,10 +9,10 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from workplans.export import workplan_tree_data
-from workplans.importing import parse_file
+from imports.export import workplan_tree_data
+from imports.parsing import parse_file
+from imports.services import workplan_import_commit
 from workplans.models import Activity, Workplan
-from workplans.services import workplan_import_commit
 
 WORKBOOKS = Path(settings.BASE_DIR) / "fixtures" / "workplans"
 STEMS = ["plan-de-travail-2019", "plan-mise-en-oeuvre-cp-2020-2022", "strategie-protection-ehp-2020-2022"]

@@ -10,8 +10,9 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from workplans.importing import WorkplanImportError, parse_file
+from imports.parsing import WorkplanImportError, parse_file
 from workplans.models import Workplan
+
 
 @pytest.fixture(autouse=True)
 def english():

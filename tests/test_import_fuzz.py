@@ -3,9 +3,9 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workplans.importing import WorkplanImportError, parse_file
-from workplans.importing.layout import parse_sheets
-from workplans.importing.readers import Cell, Sheet
+from imports.layout import parse_sheets
+from imports.parsing import WorkplanImportError, parse_file
+from imports.readers import Cell, Sheet
 
 WORDS = [
     "Activités", "Indicateurs", "Responsables", "Autres acteurs", "Période", "2020", "2021", "T1", "Q3-Q4", "Q3Q4",

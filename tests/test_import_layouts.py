@@ -6,7 +6,7 @@ import docx
 import openpyxl
 from openpyxl.styles import PatternFill
 
-from workplans.importing import parse_file
+from imports.parsing import parse_file
 
 TITLE = "Plan de travail 2021"
 HEADER_FR = ["Résultats attendus", "Activités", "Indicateurs", "Moyen de vérification", "Responsables", "Période d'exécution"]

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from workplans.importing.layout import classify, header_field
-from workplans.importing.values import indicator_kind, parse_period, split_actors
+from imports.layout import classify, header_field
+from imports.values import indicator_kind, parse_period, split_actors
 
 
 @pytest.mark.parametrize("text, kind, target", [

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from imports.parsing import parse_file
+from imports.services import workplan_import_commit
 from indicators.models import Indicator
-from workplans.importing import parse_file
 from workplans.models import Activity, Objective, Workplan
-from workplans.services import workplan_import_commit
 
 WORKBOOKS = Path(settings.BASE_DIR) / "fixtures" / "workplans"
 

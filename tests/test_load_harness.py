@@ -4,9 +4,7 @@ into docs/PERFORMANCE.md's own section only. (Locust itself is not imported here
 
 import random
 from decimal import Decimal
-from types import SimpleNamespace
 
-import pytest
 from django.test import Client
 
 from bench.load import checks, tasks
@@ -90,7 +88,7 @@ def test_seed_and_every_enabled_task_hit_real_pages(db):
     enabled = tasks.enabled_tasks(ctx)
     assert {"dashboard", "workplan_tree", "indicator_page", "activities_filtered", "record_progress"} <= set(enabled)
     user = FakeUser(ctx, client)
-    for name, (function, weight) in enabled.items():
+    for _name, (function, weight) in enabled.items():
         assert weight > 0
         function(user)
     assert len(user.requests) >= len(enabled)

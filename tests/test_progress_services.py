@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from indicators import services
 from indicators.models import Evidence, Indicator, Location, ProgressReport, QuarterClosure, ReportBreakdown
-from workplans.models import Profile, SubCluster
 from indicators.permissions import can_record, can_review
+from workplans.models import Profile, SubCluster
 
 State = ProgressReport.State
 
@@ -253,7 +253,7 @@ class TestEvidence:
         path = evidence.file.path
         assert path.startswith(str(settings.PRIVATE_MEDIA_ROOT)) and not path.startswith(str(settings.MEDIA_ROOT))
         with pytest.raises(ValueError):
-            evidence.file.url
+            _ = evidence.file.url
 
     def test_type_is_checked_by_content_not_name(self, users, report):
         fake = SimpleUploadedFile("photo.png", b"MZ\x90\x00 this is an exe", content_type="image/png")

@@ -10,8 +10,8 @@ from types import SimpleNamespace
 import pytest
 from django.core.files.base import ContentFile
 
+from imports.models import ImportSession
 from indicators.models import Evidence, Indicator, ProgressReport
-from workplans.models import ImportSession
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

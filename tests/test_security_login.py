@@ -4,7 +4,6 @@ reverse proxies we trust (TRUSTED_PROXY_COUNT), and never from a header the clie
 
 import datetime
 
-import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.test import Client, RequestFactory

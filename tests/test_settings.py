@@ -214,8 +214,9 @@ def test_s3_storage_is_built_from_the_url(monkeypatch):
 
 def test_evidence_storage_is_private_on_disk_and_in_the_bucket(settings, monkeypatch):
     """Evidence: PRIVATE_MEDIA_ROOT by default; with an s3:// STORAGE_URL, the bucket's private prefix."""
-    from indicators.storage import PrivateStorage, private_storage
     from storages.backends.s3 import S3Storage
+
+    from indicators.storage import PrivateStorage, private_storage
 
     settings.STORAGE_URL = ""
     assert isinstance(private_storage(), PrivateStorage)
@@ -233,7 +234,7 @@ def test_import_uploads_are_private_on_disk_and_in_the_bucket(settings, monkeypa
     so the preview and the confirm step may run on two app servers."""
     from storages.backends.s3 import S3Storage
 
-    from workplans.models import PrivateImportStorage, import_storage
+    from clusterplan.lib.private_storage import PrivateImportStorage, import_storage
 
     settings.STORAGE_URL = ""
     storage = import_storage()

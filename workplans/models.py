@@ -8,8 +8,6 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from clusterplan.lib.private_storage import SettingRootedStorage, private_storage_for
-
 from .text import fold, normalize_name
 
 
@@ -223,8 +221,21 @@ class Quarter(models.Model):
         return divmod(ordinal, 4)[0], divmod(ordinal, 4)[1] + 1
 
     @staticmethod
+    def number_of_month(month):
+        """The quarter (1-4) a month (1-12) falls in."""
+        return (month - 1) // 3 + 1
+
+    @staticmethod
+    def dates_of(year, number):
+        """The first and the last day of quarter ``number`` of ``year``."""
+        first_month = (number - 1) * 3 + 1
+        if number == 4:
+            return datetime.date(year, first_month, 1), datetime.date(year, 12, 31)
+        return datetime.date(year, first_month, 1), datetime.date(year, first_month + 3, 1) - datetime.timedelta(days=1)
+
+    @staticmethod
     def pair_for_date(day):
-        return day.year, (day.month - 1) // 3 + 1
+        return day.year, Quarter.number_of_month(day.month)
 
     @staticmethod
     def parse_code(code):
@@ -238,12 +249,7 @@ class Quarter(models.Model):
 
     def fill_dates(self):
         self.ordinal = self.ordinal_of(self.year, self.number)
-        first_month = (self.number - 1) * 3 + 1
-        self.start_date = datetime.date(self.year, first_month, 1)
-        if self.number == 4:
-            self.end_date = datetime.date(self.year, 12, 31)
-        else:
-            self.end_date = datetime.date(self.year, first_month + 3, 1) - datetime.timedelta(days=1)
+        self.start_date, self.end_date = Quarter.dates_of(self.year, self.number)
 
     def save(self, *args, **kwargs):
         self.fill_dates()
@@ -472,44 +478,3 @@ class ActivityActor(models.Model):
 
     def __str__(self):
         return f"{self.actor} ({self.get_role_display()})"
-
-
-class PrivateImportStorage(SettingRootedStorage):
-    """Uploaded workplan files on disk, under ``settings.IMPORT_ROOT``: out of MEDIA_ROOT and static files."""
-
-    root_setting = "IMPORT_ROOT"
-
-
-def import_storage():
-    """Where uploaded workplan files wait for their preview to be confirmed: ``IMPORT_ROOT`` on
-    disk, or the bucket's ``private/imports/`` prefix when ``STORAGE_URL`` is an s3:// URL, so
-    that the preview and the confirm step may run on different app servers (docs/DEPLOYMENT.md)."""
-    return private_storage_for(PrivateImportStorage, "private/imports")
-
-
-class ImportSession(models.Model):
-    """An uploaded workplan file waiting for its preview to be confirmed."""
-
-    file = models.FileField(_("file"), upload_to="workplan-imports/%Y/%m/", storage=import_storage)
-    original_name = models.CharField(_("file name"), max_length=255)
-    slug = models.SlugField(_("slug"), max_length=100)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("uploaded by")
-    )
-    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    committed_at = models.DateTimeField(_("saved at"), null=True, blank=True)
-    workplan = models.ForeignKey(
-        Workplan, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_sessions", verbose_name=_("workplan")
-    )
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("import session")
-        verbose_name_plural = _("import sessions")
-
-    def __str__(self):
-        return self.original_name
-
-    def read(self):
-        with self.file.open("rb") as handle:
-            return handle.read()

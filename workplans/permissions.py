@@ -80,13 +80,3 @@ def get_workplan_for_user(user, slug, action="view"):
     if action == "coordinate" and not can_coordinate_workplan(user, workplan):
         raise PermissionDenied(_("Only a coordinator of this plan's cluster can do this."))
     return workplan
-
-
-def get_import_session_for_user(user, pk):
-    """An upload waiting for its preview: administrators only, and only the one who uploaded it."""
-    from django.shortcuts import get_object_or_404
-
-    from .models import ImportSession
-
-    require_administrator(user)
-    return get_object_or_404(ImportSession.objects.select_related("workplan", "created_by"), pk=pk, created_by=user)

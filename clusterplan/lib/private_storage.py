@@ -48,3 +48,19 @@ def private_storage_for(local_class, subfolder):
 
         return storages.create_storage(storage_config(storage_url, subfolder=subfolder))
     return local_class()
+
+
+class PrivateImportStorage(SettingRootedStorage):
+    """Uploaded workplan files on disk, under ``settings.IMPORT_ROOT``: out of MEDIA_ROOT and static files."""
+
+    root_setting = "IMPORT_ROOT"
+
+
+def import_storage():
+    """Where uploaded workplan files wait for their preview to be confirmed: ``IMPORT_ROOT`` on
+    disk, or the bucket's ``private/imports/`` prefix when ``STORAGE_URL`` is an s3:// URL, so
+    that the preview and the confirm step may run on different app servers (docs/DEPLOYMENT.md).
+
+    It lives here, not in the ``imports`` app, because the historical ``workplans`` migrations
+    (0004, 0005: the table was created there) name it too."""
+    return private_storage_for(PrivateImportStorage, "private/imports")

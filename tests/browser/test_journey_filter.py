@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from imports.parsing import parse_file
+from imports.services import workplan_import_commit
 from tests.conftest import PASSWORD
-from workplans.importing import parse_file
 from workplans.models import Activity, Quarter, SubCluster
-from workplans.services import workplan_import_commit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -2,9 +2,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from imports.demo import demo_workplans_load
 from indicators.demo import demo_reports_create
 from meetings.demo import demo_meetings_load
-from workplans.demo import DEMO_PASSWORD, demo_users_create, demo_workplans_load
+from workplans.demo import DEMO_PASSWORD, demo_users_create
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """The workplan importer: files (xlsx, csv, docx) → a parsed tree, without views or the database.
 
 ``parse_file(data, name)`` returns a ``ParsedPlan`` or raises ``WorkplanImportError`` with a
-translated message. Saving is ``workplans.services.workplan_import_commit``.
+translated message. Saving is ``imports.services.workplan_import_commit``.
 """
 
 from django.utils.translation import gettext as _
@@ -9,7 +9,14 @@ from django.utils.translation import gettext as _
 from .errors import ImportWarning, WorkplanImportError
 from .layout import parse_sheets
 from .readers import read_file
-from .tree import ParsedActivity, ParsedActor, ParsedIndicator, ParsedObjective, ParsedPlan, ParsedResult
+from .tree import (
+    ParsedActivity,
+    ParsedActor,
+    ParsedIndicator,
+    ParsedObjective,
+    ParsedPlan,
+    ParsedResult,
+)
 
 __all__ = [
     "ImportWarning", "ParsedActivity", "ParsedActor", "ParsedIndicator", "ParsedObjective", "ParsedPlan",

@@ -4,7 +4,7 @@ import io
 
 from django.utils.translation import gettext as _
 
-from clusterplan.lib.exporting import neutralise
+from clusterplan.lib.exporting import column_letter, neutralise
 
 from .readers import read_file
 
@@ -59,7 +59,6 @@ def blank_template():
     """The columns clusterplan reads best, with drop-down lists for kinds, levels and quarters."""
     import openpyxl
     from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     workbook = openpyxl.Workbook()
@@ -70,7 +69,7 @@ def blank_template():
     for column, (header, width) in enumerate(TEMPLATE_COLUMNS, start=1):
         cell = sheet.cell(3, column, header)
         cell.font, cell.fill = bold, grey
-        sheet.column_dimensions[get_column_letter(column)].width = width
+        sheet.column_dimensions[column_letter(column)].width = width
     sheet["A4"] = _("Objective 1: …")
     sheet.freeze_panes = "A4"
     lists = workbook.create_sheet("Listes")
@@ -85,7 +84,7 @@ def blank_template():
     headers = [h for h, _w in TEMPLATE_COLUMNS]
 
     def letter(header):
-        return get_column_letter(headers.index(header) + 1)
+        return column_letter(headers.index(header) + 1)
 
     for header, source in (("Type d'indicateur", f"Listes!$A$1:$A${len(KINDS)}"), ("Niveau", "Listes!$B$1:$B$3"),
                            ("Trimestres", f"Listes!$C$1:$C${len(quarters)}")):

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from .errors import WorkplanImportError
 
-MAX_FILE_SIZE = 10 * 1024 * 1024  # bytes as uploaded
 MAX_UNCOMPRESSED_SIZE = 100 * 1024 * 1024  # bytes once unzipped (xlsx, docx)
 MAX_ROWS = 20000  # rows in one sheet
 MAX_COLUMNS = 60
@@ -28,6 +27,18 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 def limit(name):
     return getattr(settings, f"WORKPLAN_IMPORT_{name}", globals()[name])
+
+
+def size_error(size):
+    """A ``WorkplanImportError`` when a file of ``size`` bytes is over the upload cap
+    ``settings.IMPORT_MAX_BYTES`` (the page, the command and the reader all apply it), else ``None``."""
+    cap = settings.IMPORT_MAX_BYTES
+    if size <= cap:
+        return None
+    return WorkplanImportError(
+        _("The file is too large (%(size)s MB; at most %(max)s MB).")
+        % {"size": round(size / 1048576, 1), "max": round(cap / 1048576, 1) if cap % 1048576 else cap // 1048576}
+    )
 
 
 @dataclass
@@ -63,11 +74,8 @@ def read_file(data, name):
     """``data``: the file's bytes. Returns ``(kind, sheets)``; raises ``WorkplanImportError``."""
     if not data:
         raise WorkplanImportError(_("The file is empty."))
-    if len(data) > limit("MAX_FILE_SIZE"):
-        raise WorkplanImportError(
-            _("The file is too large (%(size)s MB; at most %(max)s MB).")
-            % {"size": round(len(data) / 1048576, 1), "max": limit("MAX_FILE_SIZE") // 1048576}
-        )
+    if error := size_error(len(data)):
+        raise error
     lower = (name or "").lower()
     if data.startswith(OLE_MAGIC):
         raise WorkplanImportError(

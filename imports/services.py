@@ -1,14 +1,25 @@
 """Writes that touch several models: the workplan import."""
 
-import datetime
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .models import Activity, ActivityActor, Actor, ActorAlias, Cluster, ExpectedResult, Objective, Quarter, SubClusterAlias, Workplan
-from .text import fold, normalize_name
+from indicators.models import Indicator
+from workplans.models import (
+    Activity,
+    ActivityActor,
+    Actor,
+    ActorAlias,
+    Cluster,
+    ExpectedResult,
+    Objective,
+    Quarter,
+    SubClusterAlias,
+    Workplan,
+)
+from workplans.text import fold, normalize_name
 
 
 @dataclass
@@ -31,15 +42,6 @@ class ImportSummary:
 
 def _key(text):
     return " ".join(fold(text).split())
-
-
-def _quarter_dates(pair, end=False):
-    year, number = pair
-    if not end:
-        return datetime.date(year, (number - 1) * 3 + 1, 1)
-    if number == 4:
-        return datetime.date(year, 12, 31)
-    return datetime.date(year, number * 3 + 1, 1) - datetime.timedelta(days=1)
 
 
 class _ActorResolver:
@@ -156,8 +158,8 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
     slug = slug or slugify(parsed.title or parsed.source_name.rsplit(".", 1)[0])[:100] or "workplan"
     cluster = cluster or Cluster.objects.order_by("id").first()
     title = (title or parsed.title or slug)[:300]
-    start = _quarter_dates(parsed.start) if parsed.start else None
-    end = _quarter_dates(parsed.end, end=True) if parsed.end else None
+    start = Quarter.dates_of(*parsed.start)[0] if parsed.start else None
+    end = Quarter.dates_of(*parsed.end)[1] if parsed.end else None
     workplan = Workplan.objects.filter(slug=slug).first()
     if workplan is None:
         workplan = Workplan.objects.create(
@@ -336,8 +338,6 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
     summary.updated["activities"] += len((changed_quarters | changed_actors) - touched)
 
     # --- indicators -----------------------------------------------------------------------
-    from indicators.models import Indicator
-
     existing_indicators = list(Indicator.objects.filter(workplan=workplan))
     ind_by_owner_text, ind_by_code = {}, {}
     for i in existing_indicators:

@@ -10,13 +10,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .importing import WorkplanImportError, parse_file
-from .importing.readers import limit
-from .importing.summary import summary_lines
-from .importing.workbooks import annotated_workbook, blank_template
-from .models import ImportSession, Workplan
-from .permissions import get_import_session_for_user, require_administrator
+from workplans.models import Workplan
+from workplans.permissions import require_administrator
+
+from .models import ImportSession
+from .parsing import WorkplanImportError, parse_file
+from .permissions import get_import_session_for_user
+from .readers import size_error
 from .services import workplan_import_commit
+from .summary import summary_lines
+from .workbooks import annotated_workbook, blank_template
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -32,11 +35,8 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > limit("MAX_FILE_SIZE"):
-            raise forms.ValidationError(
-                _("The file is too large (%(size)s MB; at most %(max)s MB).")
-                % {"size": round(upload.size / 1048576, 1), "max": limit("MAX_FILE_SIZE") // 1048576}
-            )
+        if error := size_error(upload.size):
+            raise forms.ValidationError(str(error))
         return upload
 
 
@@ -65,9 +65,9 @@ def import_new(request):
                 file=upload, original_name=upload.name[:255], slug=slug, created_by=request.user,
                 workplan=Workplan.objects.filter(slug=slug).first(),
             )
-            return redirect("workplans:import_preview", pk=session.pk)
+            return redirect("imports:import_preview", pk=session.pk)
     workplans = Workplan.objects.only("slug", "title").order_by("title")
-    return render(request, "workplans/import_new.html", {"form": form, "error": error, "workplans": workplans},
+    return render(request, "imports/import_new.html", {"form": form, "error": error, "workplans": workplans},
                   status=400 if error else 200)
 
 
@@ -78,9 +78,9 @@ def import_preview(request, pk):
     try:
         parsed = parse_file(data, session.original_name)
     except WorkplanImportError as exc:
-        return render(request, "workplans/import_new.html", {"form": ImportForm(), "error": str(exc)}, status=400)
+        return render(request, "imports/import_new.html", {"form": ImportForm(), "error": str(exc)}, status=400)
     summary = workplan_import_commit(parsed, slug=session.slug, user=request.user, dry_run=True)
-    return render(request, "workplans/import_preview.html", {
+    return render(request, "imports/import_preview.html", {
         "session": session, "parsed": parsed, "counts": parsed.counts(), "summary": summary,
         "lines": summary_lines(parsed, summary),
     })
@@ -93,7 +93,7 @@ def import_confirm(request, pk):
         parsed = parse_file(session.read(), session.original_name)
     except WorkplanImportError as exc:
         messages.error(request, str(exc))
-        return redirect("workplans:import")
+        return redirect("imports:import")
     summary = workplan_import_commit(parsed, slug=session.slug, user=request.user)
     session.committed_at, session.workplan = timezone.now(), summary.workplan
     session.save(update_fields=["committed_at", "workplan"])
@@ -114,7 +114,7 @@ def import_annotated(request, pk):
         workbook = annotated_workbook(data, session.original_name, parsed.warnings)
     except WorkplanImportError as exc:
         messages.error(request, str(exc))
-        return redirect("workplans:import")
+        return redirect("imports:import")
     stem = session.original_name.rsplit(".", 1)[0]
     return _download(workbook, f"{slugify(stem) or 'plan'}-{_('annotated')}.xlsx")
 

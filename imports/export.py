@@ -1,22 +1,14 @@
 """A saved workplan as a tree (JSON) or as a clean workbook that re-imports to the same tree."""
 
 import io
-from decimal import Decimal
 
-from clusterplan.lib.exporting import neutralise
+from clusterplan.lib.exporting import column_letter, neutralise, spreadsheet_number
+from indicators.models import Indicator
+from workplans.models import Activity, ActivityActor, ExpectedResult, Objective
 
-from .importing.workbooks import TEMPLATE_COLUMNS
-from .models import Activity, ActivityActor, ExpectedResult, Objective
-
+from .workbooks import TEMPLATE_COLUMNS
 
 PERIOD_AS_WRITTEN = "Période telle qu'écrite"
-
-
-def _number(value):
-    if value is None:
-        return None
-    value = Decimal(value)
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def _objective_level(objective, has_children):
@@ -29,8 +21,6 @@ def _objective_level(objective, has_children):
 
 def workplan_tree_data(workplan):
     """The workplan as nested dicts (the ``export_workplan --format json`` shape), in 7 queries."""
-    from indicators.models import Indicator
-
     objectives = list(Objective.objects.filter(workplan=workplan).order_by("order", "id"))
     results = list(ExpectedResult.objects.filter(objective__workplan=workplan).order_by("order", "id"))
     activities = list(
@@ -41,8 +31,8 @@ def workplan_tree_data(workplan):
 
     def indicator_data(i):
         return {
-            "id": i.pk, "code": i.code, "text": i.text, "kind": i.kind, "target": _number(i.target),
-            "baseline": _number(i.baseline), "unit": i.unit, "means_of_verification": i.means_of_verification,
+            "id": i.pk, "code": i.code, "text": i.text, "kind": i.kind, "target": spreadsheet_number(i.target),
+            "baseline": spreadsheet_number(i.baseline), "unit": i.unit, "means_of_verification": i.means_of_verification,
         }
 
     by_activity, by_result, by_objective = {}, {}, {}
@@ -121,7 +111,6 @@ def workplan_workbook(workplan):
     """A clean .xlsx of the workplan in the template's columns; it re-imports to the same tree."""
     import openpyxl
     from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
 
     data = workplan_tree_data(workplan)
     months = dict(Activity.objects.active().filter(workplan=workplan).exclude(months=[]).values_list("id", "months"))
@@ -210,7 +199,7 @@ def workplan_workbook(workplan):
         if _header == "Période":
             width = 30
         sheet.cell(3, c).font, sheet.cell(3, c).fill = bold, grey
-        sheet.column_dimensions[get_column_letter(c)].width = width
+        sheet.column_dimensions[column_letter(c)].width = width
     sheet.freeze_panes = "A4"
     out = io.BytesIO()
     workbook.save(out)

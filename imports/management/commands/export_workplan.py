@@ -4,7 +4,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from workplans.export import workplan_tree_data, workplan_workbook
+from imports.export import workplan_tree_data, workplan_workbook
 from workplans.models import Workplan
 
 

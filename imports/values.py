@@ -3,7 +3,8 @@
 import re
 from decimal import Decimal, InvalidOperation
 
-from ..text import fold
+from workplans.models import Quarter
+from workplans.text import fold
 
 # --- indicators --------------------------------------------------------------------
 
@@ -82,10 +83,6 @@ def month_number(text):
     return MONTHS.get(folded)
 
 
-def quarter_of_month(month):
-    return (month - 1) // 3 + 1
-
-
 def span(first, last):
     """Quarters from ``first`` to ``last`` (``(year, number)`` pairs), included."""
     a, b = first[0] * 4 + first[1] - 1, last[0] * 4 + last[1] - 1
@@ -138,9 +135,9 @@ def parse_period(text, year=None):
             filled.append((y, month))
         if len(filled) >= 2 and re.search(r"\b(a|au|to|until|jusqu)\b|-|–", folded):
             first, last = filled[0], filled[-1]
-            return span((first[0], quarter_of_month(first[1])), (last[0], quarter_of_month(last[1]))), False, True
+            return span((first[0], Quarter.number_of_month(first[1])), (last[0], Quarter.number_of_month(last[1]))), False, True
         for y, month in filled:
-            pair = (y, quarter_of_month(month))
+            pair = (y, Quarter.number_of_month(month))
             if pair not in quarters:
                 quarters.append(pair)
         return quarters, False, True

@@ -3,9 +3,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from workplans.importing import WorkplanImportError, parse_file
-from workplans.importing.summary import summary_lines
-from workplans.services import workplan_import_commit
+from imports.parsing import WorkplanImportError, parse_file
+from imports.readers import size_error
+from imports.services import workplan_import_commit
+from imports.summary import summary_lines
 
 
 class Command(BaseCommand):
@@ -19,6 +20,8 @@ class Command(BaseCommand):
     def handle(self, path, slug=None, dry_run=False, **options):
         file = Path(path)
         try:
+            if error := size_error(file.stat().st_size):  # refused before it is read into memory
+                raise CommandError(f"{file.name}: {error}")
             data = file.read_bytes()
         except OSError as error:
             raise CommandError(_("Cannot read %(path)s: %(error)s") % {"path": path, "error": error.strerror})

@@ -12,10 +12,20 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from ..text import fold
+from clusterplan.lib.exporting import column_letter
+from workplans.models import Quarter
+from workplans.text import fold
+
 from . import values as v
 from .errors import ImportWarning, WorkplanImportError
-from .tree import ParsedActivity, ParsedActor, ParsedIndicator, ParsedObjective, ParsedPlan, ParsedResult
+from .tree import (
+    ParsedActivity,
+    ParsedActor,
+    ParsedIndicator,
+    ParsedObjective,
+    ParsedPlan,
+    ParsedResult,
+)
 
 MAIN_FIELDS = {
     "objective", "result", "activity", "indicator", "lead", "other", "mov", "period", "level", "resources",
@@ -213,15 +223,6 @@ def raw_lines(text):
     return [line.strip() for line in str(text or "").split("\n") if line.strip()]
 
 
-def _column_letter(index):
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 class Parser:
     def __init__(self, sheets, source_name=""):
         self.sheets = sheets
@@ -238,11 +239,11 @@ class Parser:
         label = ""
         if index is not None and layout is not None:
             label = layout.labels.get(index, "")
-        cell = f"{_column_letter(index)}{row}" if index is not None else ""
+        cell = f"{column_letter(index + 1)}{row}" if index is not None else ""
         self.plan.warnings.append(ImportWarning(sheet.title, row, str(label or ""), str(message), cell))
 
     def ref(self, sheet, row, index=None):
-        return f"{sheet.title}!{_column_letter(index) if index is not None else ''}{row}"[:100]
+        return f"{sheet.title}!{column_letter(index + 1) if index is not None else ''}{row}"[:100]
 
     # --- the tree ----------------------------------------------------------------
     def add_axis(self, code, title, ref, level="axis"):
@@ -599,8 +600,6 @@ class Parser:
             for token in re.split(r"[\s,;]+", text):
                 if not token:
                     continue
-                from ..models import Quarter
-
                 pair = Quarter.parse_code(token)
                 if pair is None:
                     self.warn(sheet, number, index, _("“%(value)s” is not a quarter code like 2020-Q3.") % {"value": token[:20]}, layout)
@@ -623,8 +622,8 @@ class Parser:
                     code = f"{year}-{month:02d}"
                     if code not in activity.months:
                         activity.months.append(code)
-                    if (year, v.quarter_of_month(month)) not in activity.quarters:
-                        activity.quarters.append((year, v.quarter_of_month(month)))
+                    if (year, Quarter.number_of_month(month)) not in activity.quarters:
+                        activity.quarters.append((year, Quarter.number_of_month(month)))
         # year columns holding quarter ranges
         for index in layout.indexes("year:"):
             text = self.cell(row, index)
@@ -655,7 +654,7 @@ class Parser:
                     self.warn(sheet, number, index, _("A month is ticked but the plan's year is unknown."), layout)
                     continue
                 number_ = int(column.split(":")[1])
-                pair = (year, v.quarter_of_month(number_) if column.startswith("month:") else number_)
+                pair = (year, Quarter.number_of_month(number_) if column.startswith("month:") else number_)
                 for activity in activities:
                     if column.startswith("month:"):
                         month = f"{year}-{number_:02d}"
