@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -207,13 +208,24 @@ def evidence_download(request, pk):
 # --- a plan's quarter: the grid, closing and reopening ------------------------------------
 
 
-def _grid_rows(workplan, quarter, organisation=None):
+# A large plan's quarter grid comes in pages of this many indicators (issue 16: a plan of 5,000
+# indicators in one form took seconds to build and a browser to its knees).
+GRID_PAGE_INDICATORS = 200
+GRID_ORDER = ("activity__order", "activity_id", "order", "id")
+
+
+def _grid_rows(workplan, quarter, organisation=None, page_number=None):
+    """(rows, page): one page of the plan's indicators with this quarter's and the previous
+    quarter's reports; constant queries whatever the plan's size."""
+    ids = Indicator.objects.active().for_workplan(workplan).order_by(*GRID_ORDER).values_list("pk", flat=True)
+    page = Paginator(ids, GRID_PAGE_INDICATORS).get_page(page_number)
+    page_ids = list(page.object_list)
     indicators = list(
-        Indicator.objects.active().for_workplan(workplan).select_related("activity", "result", "objective")
+        Indicator.objects.filter(pk__in=page_ids).select_related("activity", "result", "objective")
         .prefetch_related(Prefetch("activity__actor_links", queryset=ActivityActor.objects.select_related("actor")))
-        .order_by("activity__order", "activity_id", "order", "id")
+        .order_by(*GRID_ORDER)
     )
-    reports = ProgressReport.objects.filter(indicator__workplan=workplan, quarter__ordinal__in=[quarter.ordinal, quarter.ordinal - 1]).select_related("quarter", "organisation")
+    reports = ProgressReport.objects.filter(indicator_id__in=page_ids, quarter__ordinal__in=[quarter.ordinal, quarter.ordinal - 1]).select_related("quarter", "organisation")
     current, previous = {}, {}
     for report in reports:
         target = current if report.quarter_id == quarter.pk else previous
@@ -231,7 +243,7 @@ def _grid_rows(workplan, quarter, organisation=None):
             "indicator": indicator, "organisation": org, "report": report, "previous": previous.get(key),
             "editable": org is not None and (report is None or report.accepts_changes),
         })
-    return rows
+    return rows, page
 
 
 def _parse_grid(post, rows):
@@ -280,7 +292,7 @@ def quarter_grid(request, slug, quarter):
     organisation = None
     if request.GET.get("organisation", "").isdigit():
         organisation = get_object_or_404(Actor, pk=request.GET["organisation"])
-    rows = _grid_rows(workplan, quarter, organisation)
+    rows, page = _grid_rows(workplan, quarter, organisation, request.GET.get("page"))
     errors = []
     status = 200
     if request.method == "POST":
@@ -301,7 +313,14 @@ def quarter_grid(request, slug, quarter):
         "workplan": workplan, "quarter": quarter, "rows": rows, "errors": errors, "closed": closed,
         "closures": closures, "quarters": workplan.quarters(), "organisation": organisation,
         "actors": Actor.objects.order_by("acronym").only("pk", "acronym"),
+        "page": page, "querystring": _grid_querystring(request),
     }, status=status)
+
+
+def _grid_querystring(request):
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 @require_POST

@@ -182,3 +182,33 @@ def test_csv_stream_sends_the_rows_in_chunks():
     assert len(pieces) == 4  # the headers, then 200 + 200 + 50 rows
     assert pieces[0].startswith("\ufeffa,b")
     assert "".join(pieces).count("\r\n") == 451
+
+
+def test_csv_export_queries_grow_with_chunks_not_rows(client_for, users, data, monkeypatch):
+    """Issue 16: the export reads plain values, a chunk of activities at a time (4 queries a chunk)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports import views
+
+    real = views._export_rows
+    monkeypatch.setattr(views, "_export_rows", lambda activities: real(activities, chunk=2))
+    client = client_for(users.member)
+    url = reverse("reports:activity_export", args=["csv"]) + "?workplan=autre-plan"
+
+    def export():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+            body = b"".join(response.streaming_content).decode("utf-8-sig")
+        return len(captured), body
+
+    queries, body = export()
+    assert body.count("\r\n") == 3  # headers + 2 activities: one chunk
+    late = data["late"]
+    for n in range(2):  # one more chunk
+        extra = Activity.objects.create(workplan=late.workplan, objective=late.objective, code=f"2.{n + 3}", title="x")
+        extra.quarters.set(late.quarters.all())
+    more_queries, body = export()
+    assert body.count("\r\n") == 5
+    assert more_queries == queries + 4
+    assert "2021-Q1 2021-Q2 2021-Q3 2021-Q4" in body
