@@ -7,7 +7,7 @@ For each scale it
 1. (re)creates a PostgreSQL database (``BENCH_DATABASE_URL``, default
    ``postgres://postgres@127.0.0.1:5432/cp_bench_http``; ``_10x`` appended for ten times the
    data), migrates it and loads the demo (``load_demo``); at 10× it adds
-   ``scale_data --workplans 3 --activities 250`` (82 → 832 activities). ``--keep`` reuses a
+   ``python -m bench.scale_data --workplans 3 --activities 250`` (82 → 832 activities). ``--keep`` reuses a
    database built by an earlier run;
 2. starts gunicorn (2 sync workers, production settings, ``BENCH_BARE_PAGE=1`` which adds
    ``/bench/bare/``: one small Django template rendered through the same middleware, the
@@ -86,7 +86,7 @@ def build(database_url, scale, env):
     run("manage.py", "load_demo", "--force")  # demo users on a throw-away bench database
     if scale == 10:
         print("== 10×: scale_data --workplans 3 --activities 250", flush=True)
-        run("manage.py", "scale_data", "--workplans", "3", "--activities", "250")
+        run("-m", "bench.scale_data", "--workplans", "3", "--activities", "250")
     run("manage.py", "collectstatic", "--noinput", "-v0")
 
 
