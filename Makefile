@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv venv-dev migrate demo messages check clean backup restore load bench-http
+.PHONY: run test venv venv-dev migrate demo messages check check-exports clean backup restore load bench-http
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,11 @@ check: venv-dev
 	echo "-- manage.py makemigrations --check --dry-run"; \
 	$(BIN)/python manage.py makemigrations --check --dry-run || status=1; \
 	exit $$status
+
+# Every export of the demo data converted to PDF by LibreOffice (soffice): fails on any conversion
+# error; says so and succeeds when LibreOffice is not installed (bench/check_exports.py).
+check-exports: venv-dev
+	$(BIN)/python bench/check_exports.py
 
 messages: venv
 	$(BIN)/python manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=staticfiles

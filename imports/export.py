@@ -2,7 +2,8 @@
 
 import io
 
-from clusterplan.lib.exporting import column_letter, neutralise, spreadsheet_number
+from clusterplan.lib.exporting import spreadsheet_number
+from clusterplan.lib.xlsx import write_rows_workbook
 from indicators.models import Indicator
 from workplans.models import Activity, ActivityActor, ExpectedResult, Objective
 
@@ -45,11 +46,11 @@ def workplan_tree_data(workplan):
             by_objective.setdefault(i.objective_id, []).append(indicator_data(i))
 
     def activity_data(a):
-        links = sorted(a.actor_links.all(), key=lambda l: (l.role != ActivityActor.Role.LEAD, l.order, l.pk))
+        links = sorted(a.actor_links.all(), key=lambda link: (link.role != ActivityActor.Role.LEAD, link.order, link.pk))
         return {
             "id": a.pk, "code": a.code, "title": a.title, "level": a.level, "status": a.status,
-            "actors": [{"name": l.actor.acronym, "role": l.role, **({"note": l.role_note} if l.role_note else {})}
-                       for l in links],
+            "actors": [{"name": link.actor.acronym, "role": link.role, **({"note": link.role_note} if link.role_note else {})}
+                       for link in links],
             "periods": [q.code for q in sorted(a.quarters.all(), key=lambda q: q.ordinal)],
             "indicators": by_activity.get(a.pk, []),
             **({"period_text": a.period_text} if a.period_text else {}),
@@ -109,9 +110,6 @@ def _lines(values):
 
 def workplan_workbook(workplan):
     """A clean .xlsx of the workplan in the template's columns; it re-imports to the same tree."""
-    import openpyxl
-    from openpyxl.styles import Alignment, Font, PatternFill
-
     data = workplan_tree_data(workplan)
     months = dict(Activity.objects.active().filter(workplan=workplan).exclude(months=[]).values_list("id", "months"))
     headers = [h for h, _w in TEMPLATE_COLUMNS]
@@ -119,9 +117,6 @@ def workplan_workbook(workplan):
     headers[col["Période"]] = PERIOD_AS_WRITTEN
     headers.append("Mois")
     col["Mois"] = len(headers) - 1
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "Plan"
     rows = [[data["title"]], []]
     rows.append(headers)
 
@@ -188,19 +183,7 @@ def workplan_workbook(workplan):
         walk(node)
     for note in data["notes"]:
         rows.append([note])
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row, start=1):
-            if value is not None:
-                cell = sheet.cell(r, c, neutralise(value))
-                cell.alignment = wrap
-    bold, grey = Font(bold=True), PatternFill("solid", fgColor="D9D9D9")
-    for c, (_header, width) in enumerate(TEMPLATE_COLUMNS, start=1):
-        if _header == "Période":
-            width = 30
-        sheet.cell(3, c).font, sheet.cell(3, c).fill = bold, grey
-        sheet.column_dimensions[column_letter(c)].width = width
-    sheet.freeze_panes = "A4"
+    widths = [30 if header == "Période" else width for header, width in TEMPLATE_COLUMNS] + [12]
     out = io.BytesIO()
-    workbook.save(out)
+    write_rows_workbook(out, "Plan", rows, widths=widths, header_row=2, title=data["title"], author="clusterplan")
     return out.getvalue()

@@ -312,7 +312,6 @@ class Parser:
         layout = None
         i = 0
         rows = sheet.rows
-        axis_from_title = False
         pending = []  # rows before the first header: title, axis rows
         while i < len(rows):
             row, number = rows[i], sheet.row_numbers[i]
@@ -327,7 +326,7 @@ class Parser:
                     if name not in self.plan.unknown_columns:
                         self.plan.unknown_columns.append(name)
                 if pending is not None:
-                    axis_from_title = self.before_header(sheet, pending)
+                    self.before_header(sheet, pending)
                     pending = None
                 self.previous = {}
                 i = j
@@ -427,7 +426,7 @@ class Parser:
         activities = []
         code_col = layout.first("code")
         explicit_code = self.cell(row, code_col)
-        for k, text in enumerate(activity_texts):
+        for text in activity_texts:
             activity = ParsedActivity(title=text, ref=self.ref(sheet, number, activity_col))
             if explicit_code and len(activity_texts) == 1:
                 activity.code, activity.explicit_code = explicit_code[:30], True

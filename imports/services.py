@@ -81,8 +81,8 @@ def _insert_rows(model, columns, rows):
     if not rows:
         return
     quote = connection.ops.quote_name
-    head = "INSERT INTO %s (%s) VALUES " % (quote(model._meta.db_table), ", ".join(quote(c) for c in columns))
-    one = "(%s)" % ", ".join(["%s"] * len(columns))
+    head = "INSERT INTO {} ({}) VALUES ".format(quote(model._meta.db_table), ", ".join(quote(c) for c in columns))
+    one = "({})".format(", ".join(["%s"] * len(columns)))
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":  # in-process: executemany is fast
             cursor.executemany(head + one, [tuple(row) for row in rows])
@@ -181,7 +181,7 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
     while stack:
         level_items.append(stack)
         nxt = []
-        for parsed_objective, parent, order in stack:
+        for parsed_objective, _parent, _order in stack:
             nxt.extend((child, parsed_objective, k) for k, child in enumerate(parsed_objective.objectives))
         stack = nxt
     to_update = []
@@ -316,7 +316,7 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
                 continue
             wanted_links.setdefault((activity.pk, id(actor), pactor.role), (actor, pactor.note, order))
     summary.new_actors = resolver.save_new()
-    existing_links = {(l.activity_id, l.actor_id, l.role): l for l in ActivityActor.objects.filter(activity__workplan=workplan)}
+    existing_links = {(link.activity_id, link.actor_id, link.role): link for link in ActivityActor.objects.filter(activity__workplan=workplan)}
     wanted_by_pk = {(a_pk, actor.pk, role): (actor, note, order) for (a_pk, _x, role), (actor, note, order) in wanted_links.items()}
     link_create, link_update = [], []
     for key, (actor, note, order) in wanted_by_pk.items():
@@ -325,13 +325,13 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
             link_create.append((key[0], actor.pk, key[2], note, order))
         elif _set_if_changed(link, {"role_note": note, "order": order}):
             link_update.append(link)
-    stale_links = [l.pk for key, l in existing_links.items() if key not in wanted_by_pk]
+    stale_links = [link.pk for key, link in existing_links.items() if key not in wanted_by_pk]
     if stale_links:
         ActivityActor.objects.filter(pk__in=stale_links).delete()
     _insert_rows(ActivityActor, ["activity_id", "actor_id", "role", "role_note", "order"], link_create)
     if link_update:
         ActivityActor.objects.bulk_update(link_update, ["role_note", "order"], batch_size=500)
-    changed_actors = {row[0] for row in link_create} | {l.activity_id for l in link_update} | {k[0] for k in existing_links if k not in wanted_by_pk}
+    changed_actors = {row[0] for row in link_create} | {link.activity_id for link in link_update} | {k[0] for k in existing_links if k not in wanted_by_pk}
 
     # activities whose links changed count as updated
     touched = {a.pk for a in to_update} | {a.pk for a in to_create}
@@ -345,7 +345,7 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
         ind_by_owner_text.setdefault(("any", _key(i.text)), []).append(i)
         ind_by_code.setdefault(i.code, []).append(i)
     owned = []  # (parsed indicator, activity, result, objective)
-    for pa, objective, result in placed:
+    for pa, _objective, _result in placed:
         owned.extend((pi, activity_of[id(pa)], None, None) for pi in pa.indicators)
     for parsed_objective in parsed.all_objectives():
         objective = objective_of[id(parsed_objective)]

@@ -14,7 +14,7 @@ def summary_lines(parsed, summary=None):
     ]
     if parsed.start:
         lines.append(_("Period: %(start)s to %(end)s") % {
-            "start": "%d-Q%d" % parsed.start, "end": "%d-Q%d" % parsed.end})
+            "start": "{}-Q{}".format(*parsed.start), "end": "{}-Q{}".format(*parsed.end)})
     if parsed.unknown_columns:
         lines.append(_("Columns ignored: %(columns)s") % {"columns": ", ".join(parsed.unknown_columns)})
     if parsed.notes:

@@ -4,7 +4,7 @@ import io
 
 from django.utils.translation import gettext as _
 
-from clusterplan.lib.exporting import column_letter, neutralise
+from clusterplan.lib.exporting import column_letter
 
 from .readers import read_file
 
@@ -38,7 +38,9 @@ def annotated_workbook(data, name, warnings):
             for row, number in zip(sheet.rows, sheet.row_numbers):
                 for column, cell in enumerate(row, start=1):
                     if cell.value is not None:
-                        worksheet.cell(number, column, neutralise(cell.value))
+                        target = worksheet.cell(number, column, cell.value)
+                        if isinstance(cell.value, str):
+                            target.data_type = "s"  # text, never a formula: no protective apostrophe in an xlsx
     fill = PatternFill("solid", fgColor=HIGHLIGHT)
     notes = {}
     for warning in warnings:

@@ -2,6 +2,7 @@ from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from clusterplan.lib.admin_formats import FORMATS as ADMIN_FORMATS
 from workplans.admin import ActivityAdmin
 from workplans.models import Activity
 
@@ -60,6 +61,7 @@ class IndicatorTargetInline(admin.TabularInline):
 @admin.register(Indicator)
 class IndicatorAdmin(ImportExportModelAdmin):
     resource_classes = [IndicatorResource]
+    formats = ADMIN_FORMATS  # CSV/TSV with a BOM, xlsx by XlsxWriter: each reads back what it writes
     list_display = ["__str__", "workplan", "kind", "baseline", "target", "aggregation", "direction", "archived_at"]
     list_filter = ["workplan", "kind", "aggregation", "direction", ("archived_at", admin.EmptyFieldListFilter)]
     search_fields = ["code", "text", "means_of_verification"]

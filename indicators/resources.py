@@ -4,12 +4,12 @@ from django.core.exceptions import ValidationError
 from import_export import fields, widgets
 
 from workplans.models import Activity, Quarter, Workplan
-from workplans.resources import NeutralisedResource, parse_targets
+from workplans.resources import RoundTripResource, parse_targets
 
 from .models import Indicator, IndicatorTarget
 
 
-class IndicatorResource(NeutralisedResource):
+class IndicatorResource(RoundTripResource):
     """Indicators by id, with their whole-plan target and their quarterly targets (``2020-Q3: 10; …``)."""
 
     workplan = fields.Field(attribute="workplan", column_name="workplan", widget=widgets.ForeignKeyWidget(Workplan, field="slug"))

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 
+from clusterplan.lib.admin_formats import FORMATS as ADMIN_FORMATS
+
 from .models import ActionPoint, AgendaItem, Contact, Meeting
 from .resources import ContactResource
 
@@ -52,6 +54,7 @@ class ActionPointAdmin(admin.ModelAdmin):
 @admin.register(Contact)
 class ContactAdmin(ImportExportModelAdmin):
     resource_classes = [ContactResource]
+    formats = ADMIN_FORMATS  # CSV/TSV with a BOM, xlsx by XlsxWriter: each reads back what it writes
     list_display = ["name", "role", "organisation", "subcluster", "region", "email", "phone"]
     list_filter = ["subcluster", "region", "organisation"]
     search_fields = ["name", "role", "email", "organisation__acronym"]

@@ -9,15 +9,22 @@ points, and who wrote the minutes.
 import io
 
 from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
+from docx.shared import Pt
 
+from clusterplan.lib.docx import add_table, new_document
+
+# Seed 002's minutes: agenda item narrow, discussion wide, recommendations medium.
+AGENDA_PROPORTIONS = (24, 48, 28)
+POINT_PROPORTIONS = (34, 17, 13, 11, 25)
 
 def _text(value):
-    # Word does not evaluate text runs as formulas: the text is written as typed.
-    return str(value or "")
+    # Word does not evaluate text runs as formulas: the text is written as typed (control characters removed).
+    from clusterplan.lib.docx import text
+
+    return text(value or "")
 
 
 def _labelled(document, label, value):
@@ -27,23 +34,8 @@ def _labelled(document, label, value):
     return paragraph
 
 
-def _table(document, headers, rows, widths):
-    table = document.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    for cell, header in zip(table.rows[0].cells, headers):
-        cell.text = ""
-        cell.paragraphs[0].add_run(header).bold = True
-    for values in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, values):
-            lines = _text(value).splitlines() or [""]
-            cell.text = lines[0]
-            for line in lines[1:]:
-                cell.add_paragraph(line)
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths):
-            cell.width = Cm(width)
-    return table
+def _table(document, headers, rows, proportions):
+    return add_table(document, headers, rows, proportions)
 
 
 def _point_rows(points):
@@ -61,14 +53,10 @@ def _point_rows(points):
 
 def minutes_docx(meeting):
     """The .docx bytes of ``meeting``'s minutes."""
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "Calibri"
-    style.font.size = Pt(10)
-    section = document.sections[0]
-    section.left_margin = section.right_margin = Cm(1.5)
-
     body = meeting.subcluster.name if meeting.subcluster_id else meeting.cluster.name
+    title_text = f"{_('Minutes')} · {body} · {formats.date_format(meeting.date, 'DATE_FORMAT')}"
+    document = new_document(title=title_text, author=meeting.minutes_author or body, language=get_language() or "fr",
+                            margin_cm=1.5)
     heading = document.add_paragraph()
     heading.add_run(_text(body)).bold = True
     title = document.add_paragraph()
@@ -95,15 +83,21 @@ def minutes_docx(meeting):
     if meeting.introduction:
         rows.append([meeting.introduction, "", ""])
     rows += [[item.title, item.discussion, item.recommendations] for item in items]
-    _table(
+    agenda = _table(
         document,
         [_("Agenda items"), _("Discussions / information"), _("Recommendations / decisions")],
         rows,
-        widths=[4.5, 8.5, 5],
+        AGENDA_PROPORTIONS,
     )
+    if meeting.introduction:  # as in seed 002: the introduction runs across the three columns
+        cells = agenda.rows[1].cells
+        merged = cells[0].merge(cells[2])
+        for paragraph in merged.paragraphs[1:]:
+            if not paragraph.text:  # the empty cells' paragraphs
+                paragraph._p.getparent().remove(paragraph._p)
 
     point_headers = [_("Action"), _("Who"), _("Deadline"), _("Status"), _("Follow-up")]
-    widths = [6, 3, 2.5, 2, 4.5]
+    widths = POINT_PROPORTIONS
     follow_up = list(meeting.follow_up_points())
     if follow_up:
         document.add_heading(_("Follow-up of the previous meeting's action points"), level=2)

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
-from clusterplan.lib.exporting import neutralise
+from clusterplan.lib.admin_formats import RoundTripMixin
 from workplans.models import Actor, SubCluster
 
 from .models import Contact
@@ -32,7 +32,7 @@ class AliasForeignKeyWidget(widgets.ForeignKeyWidget):
         return value.acronym if isinstance(value, Actor) else value.code
 
 
-class ContactResource(resources.ModelResource):
+class ContactResource(RoundTripMixin, resources.ModelResource):
     name = fields.Field(attribute="name", column_name="name")
     role = fields.Field(attribute="role", column_name="role")
     organisation = fields.Field(
@@ -77,8 +77,6 @@ class ContactResource(resources.ModelResource):
         return Contact.objects.filter(name__iexact=name).first()
 
     def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)  # the protective apostrophe removed, empty cells as ""
         if not str(row.get("name") or "").strip():
             raise ValidationError(_("Every contact needs a name."))
-
-    def export_field(self, field, instance, **kwargs):
-        return neutralise(super().export_field(field, instance, **kwargs))

@@ -1,21 +1,21 @@
-"""The performance table as an xlsx workbook made for people, and as CSV (optionally with a HXL row).
+"""The performance table as an xlsx workbook made for people (XlsxWriter), as CSV in two flavours, and as HXL.
 
-Every text cell goes through ``clusterplan.lib.exporting.neutralise`` (no formula injection).
+xlsx text cells are written as text (never evaluated: no protective apostrophe); CSV cells go
+through ``clusterplan.lib.exporting`` (neutralised, per flavour). The HXL hashtags follow the HXL
+dictionary (https://hxlstandard.org/standard/dictionary/) and pass libhxl's default schema.
 """
 
-import csv
+import datetime
+import re
 from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 
-from clusterplan.lib.exporting import neutralise, neutralise_row
-from indicators.models import Indicator, ProgressReport, Status
-
-from .xlsx import Book
+from clusterplan.lib.exporting import Code
+from clusterplan.lib.xlsx import Book, number, number_style
+from indicators.models import Indicator, Location, ProgressReport, ReportBreakdown, Status
 
 STATUS_FILLS = {
     Status.ON_TRACK: "C8E6C9",
@@ -25,17 +25,13 @@ STATUS_FILLS = {
     Status.NOT_STARTED: "ECEFF1",
     Status.NO_DATA: "E0E0E0",
 }
-STATUS_PATTERNS = {status: PatternFill("solid", fgColor=colour) for status, colour in STATUS_FILLS.items()}
-NUMBER_FORMAT = "#,##0.##"
+NUMBER_FORMAT = "#,##0"
 PERCENT_FORMAT = "0.0%"
-BOLD = Font(bold=True)
-ITALIC = Font(italic=True)
-TITLE = Font(bold=True, size=14)
-HEADER_FILL = PatternFill("solid", fgColor="DDE5EE")
-OBJECTIVE_FILL = PatternFill("solid", fgColor="EEF2F6")
-WRAP = Alignment(wrap_text=True, vertical="top")
+SECTOR = "Protection"
+CONSTANT_MEMORY = True
+DAY = datetime.timedelta(days=1)
 
-# The HXL hashtags of the CSV columns (https://hxlstandard.org/).
+# The long-form CSV: (key, label, HXL hashtag); a column without a hashtag is ignored by HXL tools.
 CSV_COLUMNS = [
     ("workplan", _lazy("Workplan"), ""),
     ("objective", _lazy("Objective"), ""),
@@ -44,56 +40,70 @@ CSV_COLUMNS = [
     ("activity", _lazy("Activity"), "#activity+name"),
     ("indicator_code", _lazy("Indicator code"), "#indicator+code"),
     ("indicator", _lazy("Indicator"), "#indicator+name"),
-    ("unit", _lazy("Unit"), "#indicator+unit"),
-    ("org", _lazy("Responsible organisations"), "#org"),
-    ("quarter", _lazy("Quarter"), "#date+quarter"),
-    ("date", _lazy("Quarter end"), "#date"),
-    ("targeted", _lazy("Target"), "#targeted"),
-    ("reached", _lazy("Achieved"), "#reached"),
-    ("percent", _lazy("% met"), "#indicator+pct"),
+    ("unit", _lazy("Unit"), ""),
+    ("org", _lazy("Responsible organisations"), "#org+impl"),
+    ("quarter", _lazy("Quarter"), ""),
+    ("start", _lazy("Quarter start"), "#date+start"),
+    ("end", _lazy("Quarter end"), "#date+end"),
+    ("baseline", _lazy("Baseline"), "#indicator+value+num+baseline"),
+    ("target", _lazy("Target"), "#indicator+value+num+target"),
+    ("achieved", _lazy("Achieved"), "#indicator+value+num+actual"),
+    ("percent", _lazy("% met"), "#indicator+value+pct"),
     ("status", _lazy("Status"), "#status"),
 ]
+# Only with HXL: the dictionary's places, sectors, people counts and ids.
+HXL_COLUMNS = [
+    ("sector", _lazy("Sector"), "#sector+cluster"),
+    ("subsector", _lazy("Sub-cluster"), "#subsector"),
+    ("adm1", _lazy("Region"), "#adm1+name"),
+    ("adm2", _lazy("Cercle"), "#adm2+name"),
+    ("targeted", _lazy("People targeted"), "#targeted+ind"),
+    ("reached", _lazy("People reached"), "#reached+ind"),
+    ("reached_f", _lazy("People reached: female"), "#reached+ind+f"),
+    ("reached_m", _lazy("People reached: male"), "#reached+ind+m"),
+    ("reached_children", _lazy("People reached: under 18"), "#reached+ind+children"),
+    ("reached_adults", _lazy("People reached: 18 and over"), "#reached+ind+adults"),
+    ("id", _lazy("Row id"), "#meta+id"),
+    ("url", _lazy("Indicator page"), "#meta+url"),
+]
+BREAKDOWN_COLUMNS = {
+    (ReportBreakdown.Dimension.SEX, ReportBreakdown.Category.FEMALE): "reached_f",
+    (ReportBreakdown.Dimension.SEX, ReportBreakdown.Category.MALE): "reached_m",
+    (ReportBreakdown.Dimension.AGE, ReportBreakdown.Category.UNDER_18): "reached_children",
+    (ReportBreakdown.Dimension.AGE, ReportBreakdown.Category.ADULT): "reached_adults",
+}
+PEOPLE_UNIT = re.compile(
+    r"personne|people|person|individu|bénéficiaire|beneficiar|enfant|child|femme|women|homme|\bmen\b|fille|girl|"
+    r"garçon|boy|survivant|survivor|victime|victim|réfugié|refugee|déplacé|displaced|rapatrié|returnee",
+    re.IGNORECASE,
+)
+PEOPLE_TEXT = re.compile(r"^\s*(#|nombre|nbre|nb|number|no\.?)\s*(de|d'|d’|of)?\s*(" + PEOPLE_UNIT.pattern + ")",
+                         re.IGNORECASE)
+
+
+def counts_people(indicator):
+    """Does the indicator count people (HXL's ``#targeted`` / ``#reached``)? Numbers of persons only."""
+    if indicator.kind != Indicator.Kind.NUMBER:
+        return False
+    if indicator.disaggregate_sex or indicator.disaggregate_age:
+        return True
+    return bool(PEOPLE_UNIT.search(indicator.unit or "") or PEOPLE_TEXT.search(indicator.text or ""))
 
 
 def _number(value):
-    """A Decimal as an int or a float a spreadsheet shows as a number."""
-    if value is None:
-        return None
-    value = Decimal(value)
-    return int(value) if value == value.to_integral_value() else float(value)
+    return number(value)
 
 
 def _fraction(percent):
     return None if percent is None else float(Decimal(percent) / 100)
 
 
-def _plain(value):
-    """A Decimal as text without trailing zeros, for CSV."""
-    if value is None:
-        return ""
-    value = Decimal(value)
-    return str(int(value)) if value == value.to_integral_value() else format(value.normalize(), "f")
-
-
 def _objective_label(group):
     return group.objective.title if group.objective else _("Indicators without objective")
 
 
-def _append(sheet, values):
-    """Append a row and return its index (``max_row`` is a scan of every cell: never call it per row)."""
-    sheet.append(values)
-    return sheet._current_row
-
-
-def _style_row(sheet, row_idx, width, font=None, fill=None, alignment=None):
-    for col in range(1, width + 1):
-        cell = sheet.cell(row=row_idx, column=col)
-        if font:
-            cell.font = font
-        if fill:
-            cell.fill = fill
-        if alignment:
-            cell.alignment = alignment
+def _activity_label(activity):
+    return f"{activity.code} {activity.title}".strip() if activity else ""
 
 
 def table_columns(table):
@@ -104,88 +114,94 @@ def table_columns(table):
     ]
     quarters = []
     for quarter in table.quarters:
-        quarters += [f"{quarter.label} {_('target')}", f"{quarter.label} {_('achieved')}", f"{quarter.label} {_('% met')}"]
+        label = quarter.label
+        quarters += [
+            _("%(quarter)s target") % {"quarter": label},
+            _("%(quarter)s achieved") % {"quarter": label},
+            _("%(quarter)s %% met") % {"quarter": label},
+        ]
     return fixed, quarters, [_("Status")]
 
 
-def _book():
-    """A streaming workbook (reports/xlsx.py) with the styles of the exports."""
-    book = Book()
-    styles = book.styles
-    styles.add("title", bold=True, size=14)
-    styles.add("header", bold=True, fill="DDE5EE", wrap=True)
-    styles.add("objective", bold=True, fill="EEF2F6")
-    styles.add("italic", italic=True)
-    styles.add("wrap", wrap=True)
-    styles.add("number", number_format=NUMBER_FORMAT)
-    styles.add("percent", number_format=PERCENT_FORMAT)
-    styles.add("datetime", number_format="yyyy-mm-dd hh:mm")
-    styles.add("binary", number_format=f'[=1]"{_("Yes")}";[=0]"{_("No")}";General')
+def _page_header(title, user, filters):
+    exported = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    parts = [title, f"{_('Exported on')} {exported}"]
+    parts += [f"{label}: {value}" for label, value in filters if value is not None]
+    return " · ".join(parts)
+
+
+def _styles(book):
+    book.define("binary", num_format=f'[=1]"{_("Yes")}";[=0]"{_("No")}";General', valign="top")
     for status, colour in STATUS_FILLS.items():
-        styles.add(f"status_{status}", fill=colour)
-        styles.add(f"objective_status_{status}", bold=True, fill=colour)
-    return book
+        book.define(f"status_{status}", bg_color=f"#{colour}", valign="top")
+        book.define(f"objective_status_{status}", bold=True, bg_color=f"#{colour}", valign="top")
 
 
-def performance_workbook(table, title, user, changes):
-    """The workbook (``.save(file)``): sheet 1 the table, grouped by objective; sheet 2 the change log of the period."""
-    book = _book()
+def _exported_rows(sheet, user, filters):
+    """The "Exported on" line (a real date cell) and one line per filter."""
+    exported_by = user.get_full_name() or user.get_username()
+    sheet.write_row([(_("Exported on"), "bold"), timezone.localtime().replace(tzinfo=None), _("by"), exported_by])
+    for label, value in filters:
+        if value is None:
+            sheet.write_row([(_("Filter"), "bold"), label])
+        else:
+            sheet.write_row([(_("Filter"), "bold"), str(label), value])
+
+
+def write_performance_workbook(output, table, title, user, changes):
+    """Write the workbook to ``output``: sheet 1 the table grouped by objective, sheet 2 the period's change log."""
+    book = Book(output, constant_memory=CONSTANT_MEMORY, title=title, author=user.get_full_name() or user.get_username(),
+                created=timezone.localtime().replace(tzinfo=None))
+    _styles(book)
     fixed, quarter_cols, end = table_columns(table)
     header = fixed + quarter_cols + end
     n_fixed = len(fixed)
-    status_col = len(header)
+    status_col = len(header) - 1
     filters = table.filters.describe() or [(_("none"), None)]
-    header_row = 3 + len(filters) + 2
-    widths = {col: 11 for col in range(8, status_col)}
-    widths.update({1: 10, 2: 60, 3: 40, 4: 18, 5: 7, 6: 18, 7: 11, status_col: 14})
-    sheet = book.add_sheet(_("Performance"), freeze=f"C{header_row + 1}", widths=widths, landscape=True,
-                           summary_below=False)
+    widths = [10, 55, 40, 16, 7, 16, 11] + [11] * (status_col - 7) + [14]
+    sheet = book.sheet(_("Performance"), widths=widths, wrap=(1, 2, 3, 5))
 
-    sheet.append([(neutralise(title), "title")])
-    exported_by = user.get_full_name() or user.get_username()
-    sheet.append([_("Exported on"), timezone.localtime().strftime("%Y-%m-%d %H:%M"), _("by"), neutralise(exported_by)])
-    for label, value in filters:
-        if value is None:
-            sheet.append([_("Filter"), label])
-        else:
-            sheet.append([_("Filter"), neutralise(str(label)), neutralise(value)])
-    sheet.append([_("Only validated reports count.")])
-    sheet.append([])
-    sheet.append([(label, "header") for label in header])
+    sheet.write_row([(title, "title")])
+    _exported_rows(sheet, user, filters)
+    sheet.write_row([(_("Only validated reports count."), "italic")])
+    sheet.blank_row()
+    sheet.header(header)
 
     formats = [None] * 7 + ["number", "number", "number", "percent"]
     formats += ["number", "number", "percent"] * len(table.quarters)
     for group in table.groups:
-        values = [neutralise(str(group.objective.code if group.objective else "")), neutralise(_objective_label(group))]
-        values += [None] * (status_col - 3)
+        values = [group.objective.code if group.objective else "", _objective_label(group)]
+        values += [None] * (status_col - 2)
         values = [(v, "objective") for v in values]
         values.append((str(Status(group.status).label), f"objective_status_{group.status}"))
-        sheet.append(values)
+        sheet.write_row(values)
         for result_group in group.results:
             if result_group.result is not None:
-                sheet.append([neutralise(result_group.result.code), (neutralise(result_group.result.title), "italic")],
-                             outline_level=1)
+                sheet.write_row([result_group.result.code, (result_group.result.title, "italic+wrap")], level=1)
             for row in result_group.rows:
-                _append_row(sheet, row, formats, n_fixed)
+                _write_row(sheet, row, formats, n_fixed)
                 for sub in row.breakdowns:
-                    values = [None, (neutralise("  " + sub.label), "italic")] + [None] * 7
-                    values += [(_number(sub.total), "number"), None]
+                    values = [None, ("  " + sub.label, "italic")] + [None] * 7
+                    total = _number(sub.total)
+                    values += [(total, number_style(total)), None]
                     for value in sub.values:
-                        values += [None, (_number(value), "number"), None]
-                    sheet.append(values, outline_level=2)
+                        value = _number(value)
+                        values += [None, (value, number_style(value)), None]
+                    sheet.write_row(values, level=2)
+    sheet.finish(freeze_col=2, page_header=_page_header(title, user, filters), summary_below=False)
 
-    _changes_sheet(book, changes)
-    return book
+    _changes_sheet(book, changes, title, user)
+    book.close()
 
 
-def _append_row(sheet, row, formats, n_fixed):
+def _write_row(sheet, row, formats, n_fixed):
     ind = row.indicator
     values = [
-        neutralise(ind.code),
-        (neutralise(ind.text), "wrap"),
-        neutralise(str(row.activity) if row.activity else ""),
-        neutralise(", ".join(a.acronym for a in row.actors)),
-        neutralise(row.unit_label),
+        ind.code,
+        ind.text,
+        _activity_label(row.activity),
+        ", ".join(a.acronym for a in row.actors),
+        row.unit_label,
         str(Indicator.Aggregation(ind.effective_aggregation).label),
         str(Indicator.Direction(ind.direction).label),
         _number(row.baseline),
@@ -197,11 +213,17 @@ def _append_row(sheet, row, formats, n_fixed):
         values += [_number(cell.target), _number(cell.achieved), _fraction(cell.percent)]
     binary = ind.is_binary
     for col in range(7, len(values)):
-        if values[col] is not None:
+        value = values[col]
+        if value is not None:
             is_achieved = col == 9 or (col >= n_fixed and (col - n_fixed) % 3 == 1)
-            values[col] = (values[col], "binary" if binary and is_achieved else formats[col])
+            style = formats[col]
+            if binary and is_achieved:
+                style = "binary"
+            elif style == "number":
+                style = number_style(value)
+            values[col] = (value, style)
     values.append((str(row.status_label), f"status_{row.status}"))
-    sheet.append(values, outline_level=1)
+    sheet.write_row(values, style="top", level=1)
 
 
 def changes_for(indicator_ids, quarters):
@@ -213,115 +235,173 @@ def changes_for(indicator_ids, quarters):
     )
 
 
-def _changes_sheet(book, changes):
-    sheet = book.add_sheet(_("Change log"), freeze="A2",
-                           widths=dict(enumerate((17, 14, 10, 10, 60, 10, 14, 10, 11, 30), 1)))
-    sheet.append([(label, "header") for label in (
-        _("Date"), _("User"), _("Change"), _("Indicator code"), _("Indicator"), _("Quarter"), _("Organisation"),
-        _("Value"), _("State"), _("Reason"))])
-    kinds = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
-    states = dict(ProgressReport.State.choices)
+def _changes_sheet(book, changes, title, user):
+    sheet = book.sheet(_("Change log"), widths=(16, 12, 10, 9, 50, 9, 12, 9, 11, 30), wrap=(4, 9))
+    sheet.header([_("Date"), _("User"), _("Change"), _("Indicator code"), _("Indicator"), _("Quarter"),
+                  _("Organisation"), _("Value"), _("State"), _("Reason")])
+    kinds = {"+": str(_("created")), "~": str(_("changed")), "-": str(_("deleted"))}
+    states = {key: str(label) for key, label in ProgressReport.State.choices}
     count = 0
-    kinds = {key: str(label) for key, label in kinds.items()}
-    states = {key: str(label) for key, label in states.items()}
     tz = timezone.get_current_timezone()
-    for when, username, kind, code, text, year, number, org, value, state, reason in changes.iterator(chunk_size=5000):
+    epoch = datetime.datetime(1899, 12, 30)
+    for when, username, kind, code, text, year, number_, org, value, state, reason in changes.iterator(chunk_size=5000):
         if when.tzinfo is not None:
-            when = when.astimezone(tz)
-        sheet.append([(when, "datetime")] + neutralise_row([
-            username or "", kinds.get(kind, kind), code or "", text or "",
-            f"{year}-Q{number}" if year else "", org or "", _number(value), states.get(state, state), reason or "",
-        ]))
+            when = when.astimezone(tz).replace(tzinfo=None)
+        # a date cell: Excel's serial number with the date format (60,000 rows: cheaper than write_datetime)
+        serial = (when - epoch) / DAY
+        value = _number(value)
+        sheet.write_row([
+            (serial, "datetime"), username, kinds.get(kind, kind), code, text,
+            f"{year}-Q{number_}" if year else None, org, (value, number_style(value)), states.get(state, state),
+            reason,
+        ], style="top")
         count += 1
     if not count:
-        sheet.append([_("No change in the period.")])
+        sheet.write_row([_("No change in the period.")])
+    sheet.finish(page_header=f"{title} · {_('Change log')}")
 
 
-def csv_rows(table, hxl=False):
-    """The table in long form: one row per indicator and quarter column (with a target or a figure)."""
-    yield [str(_(label)) for _key, label, _tag in CSV_COLUMNS]
+def _places():
+    """Location names (folded) → (region name, cercle name), for ``#adm1`` / ``#adm2``."""
+    from workplans.text import normalize_name
+
+    places = {}
+    rows = Location.objects.values_list("name", "kind", "parent__name")
+    # cercles first: a name that is both (Gao, Mopti …) reads as the region
+    for name, kind, parent in sorted(rows, key=lambda row: row[1] != Location.Kind.CERCLE):
+        if kind == Location.Kind.REGION:
+            places[normalize_name(name)] = (name, "")
+        elif kind == Location.Kind.CERCLE:
+            places[normalize_name(name)] = (parent or "", name)
+    return places
+
+
+def csv_rows(table, hxl=False, base_url=""):
+    """The table in long form: one row per indicator and quarter column with a target or a figure; an
+    indicator with neither still has one row (quarter columns empty). With ``hxl``: a hashtag row,
+    the HXL columns, and one row per responsible organisation (``#org+impl``)."""
+    columns = CSV_COLUMNS + (HXL_COLUMNS if hxl else [])
+    keys = [key for key, _label, _tag in columns]
+    yield [str(label) for _key, label, _tag in columns]
     if hxl:
-        yield [tag for _key, _label, tag in CSV_COLUMNS]
+        yield [tag for _key, _label, tag in columns]
+    places = {}
+    if hxl:
+        from workplans.text import normalize_name
+
+        places = _places()
     for group in table.groups:
-        objective = str(group.objective) if group.objective else ""
+        objective = f"{group.objective.code} {group.objective.title}".strip() if group.objective else ""
         for result_group in group.results:
-            result = str(result_group.result) if result_group.result else ""
+            result = result_group.result
+            result = f"{result.code} {result.title}".strip() if result else ""
             for row in result_group.rows:
                 ind = row.indicator
-                base = [
-                    row.workplan_title, objective, result,
-                    row.activity.code if row.activity else "", row.activity.title if row.activity else "",
-                    ind.code, ind.text, row.unit_label, "; ".join(a.acronym for a in row.actors),
-                ]
-                for cell in row.cells:
-                    if cell.target is None and cell.achieved is None:
-                        continue
-                    yield neutralise_row(base + [
-                        cell.quarter.code, cell.quarter.end_date.isoformat(), _plain(cell.target),
-                        _plain(cell.achieved), _plain(cell.percent), str(row.status_label),
-                    ])
+                base = {
+                    "workplan": row.workplan_title, "objective": objective, "result": result,
+                    "activity_code": Code(row.activity.code if row.activity else ""),
+                    "activity": row.activity.title if row.activity else "",
+                    "indicator_code": Code(ind.code), "indicator": ind.text, "unit": row.unit_label,
+                    "baseline": row.baseline, "status": str(row.status_label),
+                }
+                cells = [c for c in row.cells if c.target is not None or c.achieved is not None] or [None]
+                if not hxl:
+                    base["org"] = "; ".join(a.acronym for a in row.actors)
+                    for cell in cells:
+                        yield [{**base, **_quarter_values(cell)}.get(key) for key in keys]
+                    continue
+                people = counts_people(ind)
+                place = places.get(normalize_name(row.activity.place)) if row.activity and row.activity.place else None
+                base.update({"sector": SECTOR, "adm1": place[0] if place else "", "adm2": place[1] if place else "",
+                             "url": f"{base_url}{ind.get_absolute_url()}"})
+                breakdowns = _people_breakdowns(row, table) if people else {}
+                for cell in cells:
+                    values = {**base, **_quarter_values(cell)}
+                    values["id"] = f"clusterplan-i{ind.pk}" + (f"-{cell.quarter.code}" if cell else "")
+                    if people and cell:
+                        values["targeted"], values["reached"] = cell.target, cell.achieved
+                        for key, by_quarter in breakdowns.items():
+                            values[key] = by_quarter.get(cell.quarter.ordinal)
+                    for actor in row.actors or [None]:
+                        values["org"] = actor.acronym if actor else ""
+                        values["subsector"] = (actor.subcluster_code or "") if actor else ""
+                        yield [values.get(key) for key in keys]
 
 
-def write_csv(response, table, hxl=False):
-    writer = csv.writer(response)
-    for row in csv_rows(table, hxl=hxl):
-        writer.writerow(row)
-    return response
+def _quarter_values(cell):
+    if cell is None:
+        return {}
+    return {
+        "quarter": Code(cell.quarter.code), "start": cell.quarter.start_date, "end": cell.quarter.end_date,
+        "target": cell.target, "achieved": cell.achieved, "percent": cell.percent,
+    }
 
 
-def summary_workbook(summary, user):
-    """The quarterly summary as a workbook: key figures and the table by objective; narratives on sheet 2."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Summary")[:31]
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.append([neutralise(_("Quarterly protection-risk summary") + f" · {summary.workplan.title}")])
-    sheet["A1"].font = TITLE
-    sheet.append([_("Quarter"), str(summary.quarter.label)])
-    sheet.append([_("Exported on"), timezone.localtime().strftime("%Y-%m-%d %H:%M"), _("by"),
-                  neutralise(user.get_full_name() or user.get_username())])
-    sheet.append([_("Only validated reports count.")])
-    sheet.append([])
-    sheet.cell(row=_append(sheet, [_("Key figures")]), column=1).font = BOLD
-    sheet.append([_("Activities scheduled in the quarter"), summary.scheduled])
-    sheet.append([_("Activities reported in the quarter"), summary.reported])
-    sheet.append([_("Reports validated for the quarter"), summary.validated_reports])
-    sheet.append([_("Reports awaiting validation"), summary.awaiting])
-    for status, count in summary.status_counts.items():
-        sheet.append([_("Indicators: %(status)s") % {"status": Status(status).label}, count])
-    sheet.append([])
-    header_row = _append(sheet, [_("Code"), _("Indicator"), _("Responsible"), _("This quarter"), _("Achieved to date"),
-                                 _("Target"), _("% met"), _("Status")])
-    _style_row(sheet, header_row, 8, BOLD, HEADER_FILL)
-    sheet.freeze_panes = f"A{header_row + 1}"
+def _people_breakdowns(row, table):
+    """{column key: {quarter ordinal: value}} from the row's sex and age sub-rows (when shown)."""
+    found = {}
+    labels = {
+        f"{ReportBreakdown.Dimension(d).label}: {ReportBreakdown.Category(c).label}": key
+        for (d, c), key in BREAKDOWN_COLUMNS.items()
+    }
+    for sub in row.breakdowns:
+        key = labels.get(sub.label)
+        if key:
+            found[key] = {q.ordinal: v for q, v in zip(table.quarters, sub.values) if v is not None}
+    return found
+
+
+def write_csv(writer, table, hxl=False, base_url=""):
+    """Write the long form to a ``clusterplan.lib.exporting.CsvWriter``."""
+    writer.writerows(csv_rows(table, hxl=hxl, base_url=base_url))
+
+
+def write_summary_workbook(output, summary, user):
+    """The quarterly summary: key figures and the table by objective; the narratives on sheet 2."""
+    title = _("Quarterly protection-risk summary") + f" · {summary.workplan.title}"
+    book = Book(output, title=title, author=user.get_full_name() or user.get_username(),
+                created=timezone.localtime().replace(tzinfo=None))
+    _styles(book)
+    # Column A holds the key-figure labels too: wide enough for the longest one, wrapped.
+    sheet = book.sheet(_("Summary"), widths=(38, 60, 18, 12, 14, 10, 9, 13), wrap=(0, 1, 2))
+    sheet.write_row([(title, "title")])
+    sheet.write_row([(_("Quarter"), "bold"), str(summary.quarter.label)])
+    _exported_rows(sheet, user, [])
+    sheet.write_row([(_("Only validated reports count."), "italic")])
+    sheet.blank_row()
+    sheet.write_row([(_("Key figures"), "bold")])
+    figures = [
+        (_("Activities scheduled in the quarter"), summary.scheduled),
+        (_("Activities reported in the quarter"), summary.reported),
+        (_("Reports validated for the quarter"), summary.validated_reports),
+        (_("Reports awaiting validation"), summary.awaiting),
+    ]
+    figures += [(_("Indicators: %(status)s") % {"status": Status(status).label}, count)
+                for status, count in summary.status_counts.items()]
+    for label, count in figures:
+        sheet.write_row([label, (count, "number")])
+    sheet.blank_row()
+    sheet.header([_("Code"), _("Indicator"), _("Responsible"), _("This quarter"), _("Achieved to date"),
+                  _("Target"), _("% met"), _("Status")])
     for group, rows in summary.groups:
-        obj_idx = _append(sheet, [neutralise(group.objective.code if group.objective else ""),
-                                  neutralise(_objective_label(group)), None, None, None, None, None,
-                                  str(Status(group.status).label)])
-        _style_row(sheet, obj_idx, 8, BOLD, OBJECTIVE_FILL)
+        values = [group.objective.code if group.objective else "", _objective_label(group)] + [None] * 5
+        sheet.write_row([(v, "objective") for v in values]
+                        + [(str(Status(group.status).label), f"objective_status_{group.status}")])
         for item in rows:
             row = item.row
-            idx = _append(sheet, [
-                neutralise(row.indicator.code), neutralise(row.indicator.text),
-                neutralise(", ".join(a.acronym for a in row.actors)), _number(item.quarter_value),
-                _number(row.achieved), _number(row.target), _fraction(row.percent), str(row.status_label),
-            ])
-            sheet.row_dimensions[idx].outline_level = 1
-            for col in (4, 5, 6):
-                sheet.cell(row=idx, column=col).number_format = NUMBER_FORMAT
-            sheet.cell(row=idx, column=7).number_format = PERCENT_FORMAT
-            sheet.cell(row=idx, column=8).fill = STATUS_PATTERNS[row.status]
-            sheet.cell(row=idx, column=2).alignment = WRAP
-    for col, width in zip("ABCDEFGH", (10, 70, 18, 12, 14, 10, 9, 12)):
-        sheet.column_dimensions[col].width = width
+            figures = [_number(item.quarter_value), _number(row.achieved), _number(row.target)]
+            sheet.write_row([
+                row.indicator.code, row.indicator.text, ", ".join(a.acronym for a in row.actors),
+                *[(value, number_style(value)) for value in figures],
+                (_fraction(row.percent), "percent"), (str(row.status_label), f"status_{row.status}"),
+            ], style="top", level=1)
+    sheet.finish(page_header=f"{title} · {summary.quarter.label}", summary_below=False)
 
-    notes = workbook.create_sheet(_("Narratives")[:31])
-    notes.append([_("Indicator code"), _("Indicator"), _("Organisation"), _("Value"), _("Narrative")])
-    _style_row(notes, 1, 5, BOLD)
+    notes = book.sheet(_("Narratives"), widths=(10, 45, 14, 10, 70), wrap=(1, 4))
+    notes.header([_("Indicator code"), _("Indicator"), _("Organisation"), _("Value"), _("Narrative")])
     for report in summary.narratives:
-        notes.append(neutralise_row([report.indicator.code, report.indicator.text, report.organisation.acronym,
-                                     _number(report.value), report.narrative]))
-    for col, width in zip("ABCDE", (10, 50, 14, 10, 80)):
-        notes.column_dimensions[col].width = width
-    return workbook
+        value = _number(report.value)
+        notes.write_row([report.indicator.code, report.indicator.text, report.organisation.acronym,
+                         (value, number_style(value)), report.narrative], style="top")
+    notes.finish(page_header=f"{title} · {summary.quarter.label}")
+    book.close()

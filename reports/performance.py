@@ -186,6 +186,7 @@ class ActivityRef:
     order: int
     objective_id: int
     result_id: int | None
+    place: str = ""
 
     def __str__(self):
         return f"{self.code} {self.title[:80]}".strip()
@@ -273,7 +274,7 @@ def performance_table(workplans, filters=None, today=None):
     activities = {
         row[0]: ActivityRef(*row)
         for row in Activity.objects.filter(pk__in=activity_ids).values_list(
-            "pk", "code", "title", "order", "objective_id", "result_id"
+            "pk", "code", "title", "order", "objective_id", "result_id", "place"
         )
     }
     scheduled = {}

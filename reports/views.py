@@ -5,8 +5,6 @@ their owner.
 Function views: check (the workplan exists → 404; the saved view is the user's → 404), build, render.
 """
 
-import csv
-import io
 from collections import Counter
 
 from django.contrib import messages
@@ -20,7 +18,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clusterplan.lib.exporting import neutralise_row
+from clusterplan.lib.exporting import Code, CsvWriter, csv_response, flavour_of
+from clusterplan.lib.xlsx import write_table_workbook
 from indicators.filters import ActivityFilter
 from indicators.models import Indicator, ProgressReport, Status, rollup_status
 from indicators.permissions import reports_of_my_organisation, reports_to_review
@@ -31,7 +30,7 @@ from workplans.models import Activity, ActivityActor, Actor, ExpectedResult, Obj
 from workplans.permissions import can_coordinate_workplan, get_workplan_for_user
 
 from .dashboard import workplan_dashboard
-from .exports import changes_for, performance_workbook, summary_workbook, write_csv
+from .exports import changes_for, write_csv, write_performance_workbook, write_summary_workbook
 from .forms import ReportFilterForm, SavedViewForm
 from .models import SavedView
 from .performance import ReportFilters, indicators_for, performance_table
@@ -113,10 +112,9 @@ def performance_xlsx(request, slug=None):
     _form, filters = _filters(request)
     table = performance_table(workplans, filters)
     changes = changes_for(indicators_for(workplans, filters).values("pk"), table.quarters)
-    workbook = performance_workbook(table, _title(workplan), request.user, changes)
     response = HttpResponse(content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{_filename(workplan, "xlsx")}"'
-    workbook.save(response)
+    write_performance_workbook(response, table, _title(workplan), request.user, changes)
     return response
 
 
@@ -124,11 +122,14 @@ def performance_xlsx(request, slug=None):
 def performance_csv(request, slug=None):
     workplan, workplans = _scope(slug)
     _form, filters = _filters(request)
+    hxl = request.GET.get("hxl") == "1"
+    if hxl:
+        filters.breakdowns = True  # the people reached by sex and age (#reached+ind+f …)
     table = performance_table(workplans, filters)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(workplan, "csv")}"'
-    response.write("\ufeff")  # so that Excel reads UTF-8
-    return write_csv(response, table, hxl=request.GET.get("hxl") == "1")
+    stem = _filename(workplan, "csv")[:-4] + ("-hxl" if hxl else "")
+    response, writer = csv_response(stem, flavour_of(request))
+    write_csv(writer, table, hxl=hxl, base_url=request.build_absolute_uri("/").rstrip("/"))
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -195,7 +196,7 @@ def quarter_summary_xlsx(request, slug):
     response = HttpResponse(content_type=XLSX)
     filename = f"{slugify(workplan.slug)}-{summary.quarter.code}-summary.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    summary_workbook(summary, request.user).save(response)
+    write_summary_workbook(response, summary, request.user)
     return response
 
 
@@ -290,9 +291,10 @@ def activity_list(request):
 
 
 EXPORT_HEADERS = ["workplan", "code", "activity", "level", "status", "progress", "quarters", "responsible", "indicators"]
+EXPORT_WIDTHS = (18, 8, 60, 12, 12, 12, 20, 20, 60)
 
 
-def _export_rows(activities, chunk=1000):
+def _export_rows(activities, separator=" | ", chunk=1000):
     """The export's rows, ``chunk`` activities at a time, as plain values (issue 16: no model
     instances: a 5,000-activity plan's 60,000 scheduled quarters made the export take seconds).
     Statuses come from the plan-status cache (``plan_statuses``), the same rules as the pages."""
@@ -319,32 +321,41 @@ def _export_rows(activities, chunk=1000):
                                   .order_by("workplan", "order", "id").values_list("activity_id", "text")):
             indicators.setdefault(activity_id, []).append(text)
         for pk, slug, code, title, level, state in batch:
-            yield neutralise_row([
-                slug, code, title, str(levels.get(level, level)), str(states.get(state, state)),
+            yield [
+                slug, Code(code), title, str(levels.get(level, level)), str(states.get(state, state)),
                 str(labels.get(statuses.get(pk), "")), " ".join(quarters.get(pk, ())),
-                ", ".join(actors.get(pk, ())), " | ".join(indicators.get(pk, ())),
-            ])
+                ", ".join(actors.get(pk, ())), separator.join(indicators.get(pk, ())),
+            ]
 
 
-class _Echo:
-    """A file-like object whose ``write`` returns what it is given (csv.writer into a stream)."""
+class _Chunks:
+    """A text stream that hands back what was written since the last ``take()``."""
 
-    def write(self, value):
-        return value
+    def __init__(self):
+        self.parts = []
+
+    def write(self, text):
+        self.parts.append(text)
+
+    def take(self):
+        text, self.parts = "".join(self.parts), []
+        return text
 
 
-def _csv_stream(headers, rows, chunk=200):
-    """The CSV file in pieces: a byte-order mark and the headers, then ``chunk`` rows at a time."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(headers)
-    buffer = []
-    for row in rows:
-        buffer.append(writer.writerow(row))
-        if len(buffer) >= chunk:
-            yield "".join(buffer)
-            buffer = []
-    if buffer:
-        yield "".join(buffer)
+def _csv_stream(headers, rows, flavour, chunk=200):
+    """The CSV file (``CsvWriter``: the flavour's separator, formats and neutralising) in pieces:
+    the byte-order mark and the headers, then ``chunk`` rows at a time."""
+    out = _Chunks()
+    writer = CsvWriter(out, flavour)
+    writer.writerow(headers)
+    yield out.take()
+    for n, row in enumerate(rows, 1):
+        writer.writerow(row)
+        if n % chunk == 0:
+            yield out.take()
+    rest = out.take()
+    if rest:
+        yield rest
 
 
 @require_GET
@@ -357,24 +368,19 @@ def activity_export(request, fmt):
     if fmt == "csv":
         # Streamed (issue 16): a 5,000-activity plan's rows go out as they are read, a chunk
         # at a time, instead of the whole file being built before the first byte is sent.
-        response = StreamingHttpResponse(_csv_stream(headers, _export_rows(activities)),
+        flavour = flavour_of(request)
+        response = StreamingHttpResponse(_csv_stream(headers, _export_rows(activities), flavour),
                                          content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="activities-{stamp}.csv"'
+        response["Content-Disposition"] = f'attachment; filename="activities-{stamp}-{flavour}.csv"'
         return response
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(_("Activities"))
-        sheet.append(headers)
-        for row in _export_rows(activities):
-            sheet.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
+        response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="activities-{stamp}.xlsx"'
+        write_table_workbook(
+            response, _("Activities"), headers, _export_rows(activities, separator="\n"), widths=EXPORT_WIDTHS,
+            wrap=(2, 6, 7, 8), title=_("Activities"), author=request.user.get_full_name() or request.user.get_username(),
+            page_header=f"{_('Activities')} · {_('Exported on')} {timezone.localtime():%Y-%m-%d %H:%M}",
+        )
         return response
     raise Http404(_("Unknown export format."))
 

@@ -144,7 +144,7 @@ def test_csv_export_follows_the_filters_and_neutralises_formulas(client_for, use
     response = client_for(users.member).get(reverse("reports:activity_export", args=["csv"]) + "?workplan=autre-plan")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert response.streaming  # issue 16: a large plan's rows are sent as they are read
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";"))  # French Excel by default
     assert len(rows) == 3
     titles = [row[2] for row in rows[1:]]
     assert "'=HYPERLINK(\"http://evil\")" in titles
@@ -178,7 +178,7 @@ def test_post_is_405(client_for, users, data):
 def test_csv_stream_sends_the_rows_in_chunks():
     from reports.views import _csv_stream
 
-    pieces = list(_csv_stream(["a", "b"], ([str(i), "x"] for i in range(450)), chunk=200))
+    pieces = list(_csv_stream(["a", "b"], ([str(i), "x"] for i in range(450)), "data", chunk=200))
     assert len(pieces) == 4  # the headers, then 200 + 200 + 50 rows
     assert pieces[0].startswith("\ufeffa,b")
     assert "".join(pieces).count("\r\n") == 451

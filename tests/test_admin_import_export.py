@@ -7,19 +7,22 @@ import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from clusterplan.lib import admin_formats
 from indicators.models import Indicator, IndicatorTarget
 from indicators.resources import IndicatorResource
 from workplans.models import Actor, ActorAlias
 from workplans.resources import ActorResource
 
 
-def test_actor_export_has_aliases_and_is_neutralised(db, hcr):
+def test_actor_export_has_aliases_and_its_csv_is_neutralised(db, hcr):
     ActorAlias.objects.create(actor=hcr, name="UNHCR")
     Actor.objects.create(acronym="=cmd|' /C calc'!A0")
     data = ActorResource().export()
     row = next(r for r in data.dict if r["acronym"] == "HCR")
     assert row["aliases"] == "UNHCR"
-    assert any(r["acronym"] == "'=cmd|' /C calc'!A0" for r in data.dict)
+    assert any(r["acronym"] == "=cmd|' /C calc'!A0" for r in data.dict)  # the data as it is …
+    text = admin_formats.CSV().export_data(data)
+    assert text.startswith("\ufeff") and "'=cmd|' /C calc'!A0" in text  # … neutralised where a formula can run
 
 
 def test_actor_import_creates_and_updates_aliases(db, hcr):
@@ -70,7 +73,7 @@ def test_admin_actor_import_with_its_confirm_step(client_for, users):
     url = reverse("admin:workplans_actor_import")
     page = client.get(url)
     assert page.status_code == 200
-    csv = "acronym,name,kind,subcluster,aliases\nAMSS,Association malienne,ngo,,Ass. malienne survie Sahel\n".encode()
+    csv = b"acronym,name,kind,subcluster,aliases\nAMSS,Association malienne,ngo,,Ass. malienne survie Sahel\n"
     formats = re.findall(r'<option value="(\d+)"[^>]*>\s*csv', page.content.decode())
     preview = client.post(url, {"resource": "0", "format": formats[0] if formats else "0",
                                 "import_file": SimpleUploadedFile("actors.csv", csv)})

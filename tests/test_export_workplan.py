@@ -84,15 +84,19 @@ def test_reimporting_the_export_into_the_same_plan_changes_nothing(db, cluster, 
     assert sorted(Activity.objects.values_list("id", "updated_at")) == stamps
 
 
-def test_xlsx_export_neutralises_formulas(db, cluster, tmp_path):
+def test_xlsx_export_writes_formula_like_text_as_text(db, cluster, tmp_path):
     workplan = load("plan-de-travail-2019")
     Activity.objects.filter(workplan=workplan, order=0).update(title="=HYPERLINK(\"http://evil.example\")")
     path = tmp_path / "export.xlsx"
     call_command("export_workplan", workplan.slug, "--format", "xlsx", "-o", str(path), stderr=io.StringIO())
     sheet = openpyxl.load_workbook(path).active
-    values = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
-    assert "'=HYPERLINK(\"http://evil.example\")" in values
-    assert not any(v.startswith("=") for v in values)
+    cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    values = [c.value for c in cells]
+    # an xlsx text cell is never evaluated: the text as typed, a string cell, no protective apostrophe
+    assert "=HYPERLINK(\"http://evil.example\")" in values
+    assert all(c.data_type == "s" for c in cells)
+    assert not any(v.startswith("'") for v in values)
+    assert "-" in values  # the placeholders of empty lists stay "-", never "'-"
     # and it re-imports as the text it was
     parsed = parse_file(path.read_bytes(), path.name)
     assert next(parsed.all_activities()).title == "=HYPERLINK(\"http://evil.example\")"

@@ -1,4 +1,4 @@
-"""Formula injection is neutralised in every exported cell."""
+"""Formula injection is neutralised in every CSV cell, and the mark comes off when our files are read back."""
 
 import pytest
 
@@ -17,3 +17,17 @@ def test_plain_text_is_unchanged(safe):
 
 def test_numbers_and_none_are_unchanged():
     assert neutralise_row([-3, 2.5, None]) == [-3, 2.5, None]
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+223 76 12 34 56", "-", "@SUM(A1)"])
+def test_the_protective_mark_comes_off_when_read_back(text):
+    from clusterplan.lib.exporting import unneutralise
+
+    assert unneutralise(neutralise(text)) == text
+
+
+@pytest.mark.parametrize("kept", ["'quoted'", "l'eau", "'", "", None, 5])
+def test_other_apostrophes_are_kept(kept):
+    from clusterplan.lib.exporting import unneutralise
+
+    assert unneutralise(kept) == kept

@@ -72,7 +72,7 @@ def test_reference_layout():
 def test_csv_semicolon_windows_1252_gives_the_same_tree():
     lines = [TITLE, ""] + [";".join(HEADER_FR)]
     for row in ROWS:
-        lines.append(";".join('"%s"' % (c or "").replace('"', '""') if c else "" for c in row))
+        lines.append(";".join('"{}"'.format((c or "").replace('"', '""')) if c else "" for c in row))
     data = "\r\n".join(lines).encode("cp1252")
     assert b"\xe9" in data  # é in Windows-1252
     assert tree(parse_file(data, "plan.csv")) == tree(reference_plan())

@@ -53,7 +53,7 @@ def test_the_file_is_stored_privately(users, client_for):
     assert stored.is_file() and Path(settings.IMPORT_ROOT) in stored.parents
     assert Path(settings.MEDIA_ROOT) not in stored.parents
     with pytest.raises(ValueError):
-        session.file.url
+        _ = session.file.url
 
 
 def test_confirm_needs_post(users, client_for):

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -63,7 +64,7 @@ def test_xlsx_layout_for_people(report_plan, users, client_for):
     a_row = next(i for i, row in enumerate(sheet.iter_rows(values_only=True), 1) if row[0] == "A")
     assert sheet.row_dimensions[a_row].outline_level == 1
     assert sheet.cell(row=a_row, column=11).number_format == "0.0%"
-    assert sheet.cell(row=a_row, column=10).number_format == "#,##0.##"
+    assert sheet.cell(row=a_row, column=10).number_format == "#,##0"
     status = sheet.cell(row=a_row, column=sheet.max_column)
     assert status.value == "Late" and status.fill.fgColor.rgb.endswith("FFCDD2")
     _header, rows = rows_by_code(sheet)
@@ -87,26 +88,37 @@ def test_xlsx_change_log_lists_the_changes_of_the_period(report_plan, users, cli
     assert rows[0][0] == "No change in the period." and len(rows) == 1
 
 
-def test_formula_like_text_is_neutralised(report_plan, users, client_for):
+def test_formula_like_text_is_text_in_xlsx_and_neutralised_in_csv(report_plan, users, client_for):
     indicator = report_plan.indicators.a
     indicator.text = '=HYPERLINK("http://evil.example","x")'
     indicator.code = "@A"
     indicator.save()
     client = client_for(users.member)
     sheet = xlsx(client, report_plan.plan.workplan.slug).worksheets[0]
-    values = [c for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)]
-    assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in values and "'@A" in values
-    assert not any(v.startswith(("=", "@", "+", "-")) for v in values)
-    data = client.get(reverse("reports:performance_csv", args=[report_plan.plan.workplan.slug])).content.decode()
-    cells = [c for row in csv.reader(io.StringIO(data.lstrip("\ufeff"))) for c in row]
-    assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in cells
-    assert not any(c.startswith(("=", "@", "+", "-")) for c in cells)
+    # An xlsx text cell is never evaluated: the text as typed, no apostrophe, and no formula cell at all.
+    cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    values = [c.value for c in cells]
+    assert "=HYPERLINK(\"http://evil.example\",\"x\")" in values and "@A" in values
+    assert all(c.data_type == "s" for c in cells)
+    assert not any(v.startswith("'") for v in values)
+    for flavour, delimiter in (("excel", ";"), ("data", ",")):
+        data = client.get(reverse("reports:performance_csv", args=[report_plan.plan.workplan.slug]),
+                          {"flavour": flavour}).content.decode()
+        cells = [c for row in csv.reader(io.StringIO(data.lstrip("\ufeff")), delimiter=delimiter) for c in row]
+        assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in cells
+        # the only formulas are the French-Excel flavour's text constants for codes (="1.1"), never a computation
+        constants = [c for c in cells if re.fullmatch(r'="[0-9.,/: -]+"', c)]
+        assert (flavour == "excel") == bool(constants)
+        assert not any(c.startswith(("=", "@", "+", "-")) for c in cells if c not in constants)
 
 
 def read_csv(client, slug, **params):
+    params.setdefault("flavour", "data")
     response = client.get(reverse("reports:performance_csv", args=[slug]), params, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-    return list(csv.reader(io.StringIO(response.content.decode().lstrip("\ufeff"))))
+    text = response.content.decode()
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=";" if params["flavour"] == "excel" else ","))
 
 
 def test_csv_long_form(report_plan, users, client_for):
@@ -126,10 +138,11 @@ def test_csv_long_form(report_plan, users, client_for):
 def test_csv_hxl_row(report_plan, users, client_for):
     rows = read_csv(client_for(users.member), report_plan.plan.workplan.slug, hxl="1")
     tags = rows[1]
-    for tag in ("#activity+code", "#indicator+name", "#org", "#date", "#targeted", "#reached"):
+    for tag in ("#activity+code", "#indicator+code", "#indicator+name", "#org+impl", "#date+start", "#date+end",
+                "#sector+cluster", "#meta+id", "#meta+url"):
         assert tag in tags
-    assert tags[rows[0].index("Achieved")] == "#reached"
-    assert len(rows) == len(read_csv(client_for(users.member), report_plan.plan.workplan.slug)) + 1
+    assert tags[rows[0].index("Achieved")] == "#indicator+value+num+actual"
+    assert "#date+quarter" not in tags and "#indicator+pct" not in tags
 
 
 def test_csv_filters(report_plan, users, client_for):

@@ -57,5 +57,5 @@ def test_a_new_target_changes_the_status_at_once(plan, indicator, hcr):
 def test_an_archived_activity_leaves_the_statuses(plan, indicator):
     activity = plan.activities[0]
     assert activity.pk in plan_statuses([plan.workplan.pk], today=TODAY)[plan.workplan.pk]["statuses"]
-    Activity.objects.filter(pk=activity.pk).update(archived_at=datetime.datetime(2021, 1, 1, tzinfo=datetime.timezone.utc))
+    Activity.objects.filter(pk=activity.pk).update(archived_at=datetime.datetime(2021, 1, 1, tzinfo=datetime.UTC))
     assert activity.pk not in plan_statuses([plan.workplan.pk], today=TODAY)[plan.workplan.pk]["statuses"]

@@ -77,7 +77,7 @@ def test_xlsx(report_plan, users, client_for):
     rows = {row[0]: row for row in sheet.iter_rows(values_only=True) if row[0] in {"A", "B", "E"}}
     assert rows["A"][3:7] == (20, 35, 100, 0.35)
     assert rows["B"][3:5] == (30, 30)
-    assert rows["E"][1] == "'=cmd|' /C calc'!A0"
+    assert rows["E"][1] == "=cmd|' /C calc'!A0"  # text as typed: an xlsx text cell is never evaluated
     assert sheet.cell(row=2, column=2).value == "Q2 2020"
     assert book.worksheets[1].title == "Narratives"
 

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
+from clusterplan.lib.admin_formats import FORMATS as ADMIN_FORMATS
+
 from .models import (
     Activity,
     ActivityActor,
@@ -55,6 +57,7 @@ class ActorAliasInline(admin.TabularInline):
 @admin.register(Actor)
 class ActorAdmin(ImportExportModelAdmin):
     resource_classes = [ActorResource]
+    formats = ADMIN_FORMATS  # CSV/TSV with a BOM, xlsx by XlsxWriter: each reads back what it writes
     list_display = ["acronym", "name", "kind", "subcluster"]
     list_filter = ["kind", "subcluster"]
     search_fields = ["acronym", "name", "aliases__name"]

@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from import_export import fields, resources, widgets
 
-from clusterplan.lib.exporting import neutralise
+from clusterplan.lib.admin_formats import RoundTripMixin
 
 from .models import Actor, ActorAlias, SubCluster
 from .text import normalize_name
@@ -13,14 +13,12 @@ from .text import normalize_name
 ALIAS_SEPARATOR = re.compile(r"\s*[;|\n]\s*")
 
 
-class NeutralisedResource(resources.ModelResource):
-    """Every exported cell goes through ``neutralise`` (no formula injection)."""
-
-    def export_field(self, field, instance, **kwargs):
-        return neutralise(super().export_field(field, instance, **kwargs))
+class RoundTripResource(RoundTripMixin, resources.ModelResource):
+    """Reads back what the admin's formats write (``clusterplan.lib.admin_formats``: CSV cells are
+    neutralised by the CSV format, and the protective apostrophe is removed here on import)."""
 
 
-class ActorResource(NeutralisedResource):
+class ActorResource(RoundTripResource):
     """Actors by acronym, with their aliases as one ``;``-separated cell."""
 
     subcluster = fields.Field(
