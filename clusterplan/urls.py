@@ -12,6 +12,9 @@ urlpatterns = [
     path("", include("imports.urls")),
     path("", include("reports.urls")),
     path("", include("meetings.urls")),
+    path("", include("notifications.urls")),
+    path("", include("jobs.urls")),
+    path("", include("api.urls")),
 ]
 
 if settings.BENCH_BARE_PAGE:  # `make bench-http` only (bench/http_bench.py)

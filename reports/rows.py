@@ -8,7 +8,7 @@ the template prints (escaped there as usual), so the template is one flat loop.
 from django.urls import reverse
 
 from indicators.models import Status
-from workplans.templatetags.figures import figure
+from workplans.templatetags.figures import figure, pct
 
 
 def shorten(text, length):
@@ -49,8 +49,11 @@ def activity_rows(activities):
                 {
                     "url": f"{indicator_url}{indicator.pk}/",
                     "text": shorten(indicator.text, 90),
-                    "latest": figure(indicator.progress_info.latest_value),
+                    "achieved": figure(indicator.progress_info.achieved, indicator.is_binary),
                     "target": None if indicator.target is None else figure(indicator.target),
+                    "percent": None if indicator.progress_info.percent is None else pct(indicator.progress_info.percent),
+                    "latest_quarter": indicator.progress_info.latest_quarter.code if indicator.progress_info.latest_quarter else None,
+                    "latest": figure(indicator.progress_info.latest_value, indicator.is_binary),
                 }
                 for indicator in activity.indicator_list
             ],
