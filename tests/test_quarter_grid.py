@@ -85,7 +85,7 @@ def test_grid_queries_constant(client_for, users, plan, hcr, n, django_assert_ma
     for i in range(n):
         Indicator.objects.create(workplan=plan.workplan, activity=plan.activities[0], text=f"# {i}")
     client = client_for(users.coordinator)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):  # 15: the grid's pages count their indicators (issue 16)
         assert client.get(grid(plan)).status_code == 200
 
 
