@@ -13,6 +13,7 @@ class ParsedIndicator:
     means_of_verification: str = ""
     code: str = ""
     ref: str = ""  # "Plan!C14"
+    targets: list = field(default_factory=list)  # phased targets [((year, quarter), Decimal)]
 
 
 @dataclass
