@@ -17,7 +17,7 @@ from workplans.text import fold
 
 from . import values as v
 from .errors import ImportWarning, WorkplanImportError
-from .vocabulary import header_field, header_year, is_main, is_sub
+from .mapping import IGNORE, ReadOptions
 from .tree import (
     ParsedActivity,
     ParsedActor,
@@ -26,13 +26,14 @@ from .tree import (
     ParsedPlan,
     ParsedResult,
 )
+from .vocabulary import header_field, header_year, is_main, is_sub
 
 _FOOTNOTE = "¹²³⁴⁵⁶⁷⁸⁹*†"
 DASHES = ("-", "–", "—")
 _is_main, _is_sub = is_main, is_sub
 
 
-def is_header_row(row, strict=False):
+def is_header_row(row, strict=False, namer=None):
     """A header row: at least two distinct known fields, one of them activities or indicators, and
     more known fields than half the unknown texts (month, quarter and year columns are neutral).
     ``strict`` (a table already has a header above): the unknown texts are at most half the known
@@ -40,7 +41,7 @@ def is_header_row(row, strict=False):
     texts = [c.value for c in row if c.value]
     if sum(1 for t in texts if len(t) <= 90) < 2:
         return False
-    names = [header_field(t) for t in texts]
+    names = [(namer or header_field)(t) for t in texts]
     main = {n for n in names if _is_main(n)}
     unknown = sum(1 for n in names if n is None)
     if strict:
@@ -48,8 +49,8 @@ def is_header_row(row, strict=False):
     return len(main) >= 2 and bool(main & {"activity", "indicator"}) and len(main) * 2 >= unknown
 
 
-def is_subheader_row(row):
-    names = [header_field(c.value) for c in row if c.value]
+def is_subheader_row(row, namer=None):
+    names = [(namer or header_field)(c.value) for c in row if c.value]
     return bool(names) and all(_is_sub(n) or _is_main(n) for n in names) and any(_is_sub(n) for n in names)
 
 
@@ -75,7 +76,8 @@ class Layout:
         return min(self.columns) if self.columns else 0
 
 
-def build_layout(header_rows):
+def build_layout(header_rows, namer=None):
+    header_field_ = namer or header_field
     layout = Layout()
     width = max(len(r) for r in header_rows)
     years_by_column = {}
@@ -83,7 +85,7 @@ def build_layout(header_rows):
         current_year = None
         for index in range(width):
             cell = row[index] if index < len(row) else None
-            name = header_field(cell.value) if cell and cell.value else None
+            name = header_field_(cell.value) if cell and cell.value else None
             if name and name.startswith("year:"):
                 current_year = int(name[5:])
             elif cell and cell.value and not _is_sub(name):
@@ -96,7 +98,7 @@ def build_layout(header_rows):
             cell = row[index] if index < len(row) else None
             if not cell or not cell.value:
                 continue
-            name = header_field(cell.value)
+            name = header_field_(cell.value)
             if name is None:
                 if chosen is None and label is None:
                     label = cell.value
@@ -133,6 +135,37 @@ def resolve_code_columns(layout, rows):
                 layout.columns[index] = code_name
     if hasattr(layout, "_first"):
         del layout._first
+
+
+def describe_columns(sheet, number, header, layout, samples):
+    """Every column of a header with its reading (``None``: ignored) and first values, for the preview."""
+    width = max(len(r) for r in header)
+    out = []
+    for index in range(width):
+        label = layout.labels.get(index) or next(
+            (r[index].value for r in header if index < len(r) and r[index].value), None)
+        if not label:
+            continue
+        values = [r[index].value for r in samples if index < len(r) and r[index].value]
+        out.append({"sheet": sheet.title, "header_row": number, "index": index, "label": str(label)[:90],
+                    "field": layout.columns.get(index), "samples": [str(x)[:80] for x in values]})
+    return out
+
+
+def candidate_columns(sheets):
+    """No header recognised: the row of the first 30 with the most short texts, as columns to map."""
+    best = None
+    for sheet in sheets:
+        for row, number in list(zip(sheet.rows, sheet.row_numbers))[:30]:
+            texts = sum(1 for c in row if c.value and len(c.value) <= 90)
+            if texts >= 2 and (best is None or texts > best[0]):
+                best = (texts, sheet, row, number)
+    if best is None:
+        return []
+    _t, sheet, row, number = best
+    position = sheet.row_numbers.index(number)
+    layout = build_layout([row])
+    return describe_columns(sheet, number, [row], layout, sheet.rows[position + 1:position + 4])
 
 
 TOTAL_ROW = re.compile(r"^(?:sous[- ]?tota(?:l|ux)|sub[- ]?totals?|totaux|totals?|grand total)\b")
@@ -185,8 +218,14 @@ def raw_lines(text):
 
 
 class Parser:
-    def __init__(self, sheets, source_name=""):
+    def __init__(self, sheets, source_name="", options=None):
+        self.options = options or ReadOptions()
         self.sheets = sheets
+        if self.options.sheet:
+            self.sheets = [s for s in sheets if s.title == self.options.sheet]
+            if not self.sheets:
+                raise WorkplanImportError(_("There is no sheet named “%(sheet)s” (sheets: %(sheets)s).")
+                                          % {"sheet": self.options.sheet, "sheets": ", ".join(s.title for s in sheets)})
         self.plan = ParsedPlan(source_name=source_name)
         self.parent = None  # axis or general objective
         self.objective = None
@@ -194,6 +233,13 @@ class Parser:
         self.previous = {}  # fill-down values: field → text
         self.last_activities = []
         self.title_years = []
+
+    def namer(self, text):
+        """A header's field: the person's choice (mapping) first, else the vocabulary."""
+        chosen = self.options.field_for(text) if self.options.columns else None
+        if chosen == IGNORE:
+            return None
+        return chosen or header_field(text)
 
     # --- helpers -----------------------------------------------------------------
     def warn(self, sheet, row, index, message, layout=None):
@@ -262,10 +308,12 @@ class Parser:
             if self.parse_sheet(sheet):
                 found_header = True
         if not found_header:
-            raise WorkplanImportError(
+            error = WorkplanImportError(
                 _("No table header was recognised: the importer looks for columns such as "
                   "“Activités” and “Indicateurs” (or “Activities” and “Indicators”).")
             )
+            error.columns = candidate_columns(self.sheets)  # the column-mapping step opens with these
+            raise error
         self.finish()
         return self.plan
 
@@ -293,13 +341,18 @@ class Parser:
         pending = []  # rows before the first header: title, axis rows
         while i < len(rows):
             row, number = rows[i], sheet.row_numbers[i]
-            if is_header_row(row, strict=layout is not None):
+            forced = self.options.header_row
+            if (number == forced if forced else is_header_row(row, strict=layout is not None, namer=self.namer)):
                 header = [row]
                 j = i + 1
-                while j < len(rows) and is_subheader_row(rows[j]) and not is_header_row(rows[j]):
+                while (j < len(rows) and is_subheader_row(rows[j], self.namer)
+                       and not is_header_row(rows[j], namer=self.namer)):
                     header.append(rows[j])
                     j += 1
-                layout = build_layout(header)
+                layout = build_layout(header, self.namer)
+                layout.row_number = number
+                if not any(c["sheet"] == sheet.title for c in self.plan.columns):
+                    self.plan.columns.extend(describe_columns(sheet, number, header, layout, rows[j:j + 3]))
                 resolve_code_columns(layout, rows[j:j + 30])
                 for name in layout.unknown:
                     if name not in self.plan.unknown_columns:
@@ -793,8 +846,8 @@ class Parser:
                     indicator.code = indicator.code or f"{owner.code}-i{k}"[:30]
 
 
-def parse_sheets(sheets, source_name=""):
-    parser = Parser(sheets, source_name)
+def parse_sheets(sheets, source_name="", options=None):
+    parser = Parser(sheets, source_name, options)
     # the plan's year(s): from the first rows' text (the title), for month ticks
     for sheet in sheets:
         for row in sheet.rows[:5]:

@@ -144,6 +144,44 @@ def _set_if_changed(obj, values):
     return changed
 
 
+def lock_workplan_slug(slug):
+    """Serialise every import of one plan until the transaction ends: an advisory lock on the slug
+    on PostgreSQL (it also covers a plan not created yet); SQLite allows one writer at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"clusterplan-import:{slug}"])
+
+
+class SessionAlreadySaved(Exception):
+    """The import session was confirmed before (a double click, or an old tab)."""
+
+
+class SessionSuperseded(Exception):
+    """A newer import of the same plan was saved after this session was uploaded."""
+
+
+@transaction.atomic
+def import_session_confirm(session, user, parse):
+    """Confirm ``session`` once: the session row is claimed by a conditional UPDATE (a second
+    confirm, even at the same moment, finds it claimed and changes nothing), then the plan is
+    saved under the plan's lock. ``parse``: ``session`` → ``ParsedPlan``."""
+    from .models import ImportSession
+
+    now = timezone.now()
+    claimed = ImportSession.objects.filter(pk=session.pk, committed_at__isnull=True).update(committed_at=now)
+    if not claimed:
+        raise SessionAlreadySaved()
+    lock_workplan_slug(session.slug)
+    newer = ImportSession.objects.filter(slug=session.slug, committed_at__isnull=False, created_at__gt=session.created_at)
+    if newer.exclude(pk=session.pk).exists():
+        raise SessionSuperseded()
+    parsed = parse(session)
+    summary = workplan_import_commit(parsed, slug=session.slug, user=user, title=session.title or None)
+    ImportSession.objects.filter(pk=session.pk).update(workplan=summary.workplan)
+    session.committed_at, session.workplan = now, summary.workplan
+    return summary
+
+
 @transaction.atomic
 def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=None, cluster=None):
     """Save a ``ParsedPlan`` as the workplan ``slug`` (created or updated in place).
@@ -160,7 +198,8 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
     title = (title or parsed.title or slug)[:300]
     start = Quarter.dates_of(*parsed.start)[0] if parsed.start else None
     end = Quarter.dates_of(*parsed.end)[1] if parsed.end else None
-    workplan = Workplan.objects.filter(slug=slug).first()
+    lock_workplan_slug(slug)
+    workplan = Workplan.objects.select_for_update().filter(slug=slug).first()
     if workplan is None:
         workplan = Workplan.objects.create(
             slug=slug, title=title, cluster=cluster, start_date=start, end_date=end, notes="\n".join(parsed.notes),
