@@ -392,13 +392,13 @@ def read_csv(data, name="plan.csv"):
     return [sheet]
 
 
-def docx_span(value, cap):
-    """A ``w:gridSpan`` value as a number of columns between 1 and ``cap`` (junk → 1)."""
+def docx_span(value, grid_width):
+    """A ``w:gridSpan`` value as a number of columns: junk, or wider than the table's grid → 1."""
     try:
         span = int(str(value).strip())
     except (TypeError, ValueError):
         return 1
-    return max(1, min(span, cap))
+    return span if 1 <= span <= grid_width else 1
 
 
 def read_docx(data):
@@ -444,6 +444,8 @@ def read_docx(data):
         if child.tag == qn("w:p"):
             add([Cell(text_of(child))])
         elif child.tag == qn("w:tbl"):
+            grid = child.find(qn("w:tblGrid"))
+            grid_width = min(len(grid.findall(qn("w:gridCol"))) if grid is not None else 0, max_cols) or max_cols
             for tr in child.iter(qn("w:tr")):
                 row = []
                 for tc in tr.findall(qn("w:tc")):
@@ -452,7 +454,7 @@ def read_docx(data):
                     if props is not None:
                         grid = props.find(qn("w:gridSpan"))
                         if grid is not None:
-                            span = docx_span(grid.get(qn("w:val")), max_cols)
+                            span = docx_span(grid.get(qn("w:val")), grid_width)
                         vmerge = props.find(qn("w:vMerge"))
                         if vmerge is not None and vmerge.get(qn("w:val")) in (None, "continue"):
                             continued = True

@@ -77,7 +77,7 @@ def _download(data, filename, content_type=XLSX):
 def import_new(request):
     require_administrator(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
-    error = None
+    error = notice = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         name = upload.original_name
@@ -93,7 +93,7 @@ def import_new(request):
             slug, proposal = choose_plan(form.cleaned_data, parsed, name)
             if proposal is not None:
                 form = ImportForm(initial={"target": proposal.slug})
-                error = _("This file's title matches the plan “%(title)s”: it is proposed as its update. Choose it and "
+                notice = _("This file's title matches the plan “%(title)s”: it is proposed as its update. Choose it and "
                           "upload the file again, or choose “a new plan” and tick the box to create a second plan "
                           "with the same title.") % {"title": proposal.title}
             else:
@@ -103,7 +103,8 @@ def import_new(request):
                     workplan=Workplan.objects.filter(slug=slug).first(), options=options.to_dict(),
                 )
                 return redirect("imports:import_preview", pk=session.pk)
-    return render(request, "imports/import_new.html", {"form": form, "error": error}, status=400 if error else 200)
+    return render(request, "imports/import_new.html", {"form": form, "error": error, "notice": notice},
+                  status=400 if error else 200)
 
 
 def choose_plan(cleaned, parsed, name):
