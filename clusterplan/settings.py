@@ -25,6 +25,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from clusterplan.lib.background import email_config, tasks_config
 from clusterplan.lib.envconfig import cache_config, storage_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -72,6 +73,15 @@ INSTALLED_APPS = [
     "reports",
     "meetings",
     "clusterplan",  # no models: the project-wide management commands (load_demo, backup, migrate_locked…)
+    "django_tasks",
+    "django_tasks_db",
+    "notifications",
+    "jobs",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -106,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "workplans.context_processors.roles",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -243,9 +254,68 @@ AXES_LOCKOUT_CALLABLE = "clusterplan.lib.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "clusterplan.lib.security.client_ip"
 AXES_VERBOSE = False
 
+# The REST API (api/, issue 18): session authentication for the browser (CSRF enforced by
+# DRF), a token per user for scripts; per-user throttling; OpenAPI schema by drf-spectacular.
+API_USER_RATE = os.environ.get("API_USER_RATE", "2000/hour")
+API_KOBO_RATE = os.environ.get("API_KOBO_RATE", "600/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: an anonymous request gets 401 with "WWW-Authenticate: Token".
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerUserThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "clusterplan API",
+    "DESCRIPTION": "Workplans, indicators, progress reports and meetings of a coordination cluster.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_error_responses"],
+    "ENUM_NAME_OVERRIDES": {
+        "ActivityStatusEnum": "workplans.models.Activity.Status",
+        "ActionPointStatusEnum": "meetings.models.ActionPoint.Status",
+        "ProgressStatusEnum": "indicators.models.Status",
+        "ReportStateEnum": "indicators.models.ProgressReport.State",
+    },
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Email, reminders and background tasks (issue 17; clusterplan/lib/background.py) ----------
+# EMAIL_URL (dj-email-url): submission://user:pass@smtp.example.org (587, STARTTLS), console:, …
+# The console by default when DEBUG. SITE_URL makes the links in emails absolute.
+globals().update(email_config(os.environ.get("EMAIL_URL", ""), DEBUG))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "clusterplan <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Returned and validated reports are announced when reviewed within this many days (so that a
+# first run does not announce every past review).
+NOTIFY_REVIEW_WINDOW_DAYS = int(os.environ.get("NOTIFY_REVIEW_WINDOW_DAYS", "14"))
+
+# django-tasks: the database backend (django-tasks-db, `manage.py db_worker`) by default; Redis
+# (django-tasks-rq, `manage.py rqworker default`) when REDIS_URL is set or TASKS_BACKEND=rq.
+TASKS, RQ_QUEUES = tasks_config(os.environ.get("TASKS_BACKEND", ""), REDIS_URL)
+if RQ_QUEUES:
+    INSTALLED_APPS += ["django_rq"]
+# Imports of more rows (activities + indicators) than this are confirmed as a background task.
+BACKGROUND_IMPORT_ROWS = int(os.environ.get("BACKGROUND_IMPORT_ROWS", "2000"))
+# A running task not heard from for this many seconds died with its worker: marked failed.
+TASK_STALE_SECONDS = int(os.environ.get("TASK_STALE_SECONDS", "600"))

@@ -107,6 +107,14 @@ def import_new(request):
                   status=400 if error else 200)
 
 
+def _read(session):
+    """The uploaded bytes; a file gone from the storage is an import error the user can act on."""
+    try:
+        return session.read()
+    except FileNotFoundError:
+        raise WorkplanImportError(_("The uploaded file is no longer stored: upload it again.")) from None
+
+
 def choose_plan(cleaned, parsed, name):
     """``(slug, proposal)``: the plan chosen, an explicit slug, or a new one; ``proposal`` is an
     existing plan whose title is the file's (an update is proposed, nothing is created)."""
@@ -173,8 +181,8 @@ def import_preview(request, pk):
         session.save(update_fields=["options"])
         return redirect("imports:import_preview", pk=session.pk)
     options = ReadOptions.from_dict(session.options)
-    data = session.read()
     try:
+        data = _read(session)
         parsed = parse_file(data, session.original_name, options)
     except WorkplanImportError as exc:
         columns = getattr(exc, "columns", None)
@@ -240,7 +248,7 @@ def import_confirm(request, pk):
     options = ReadOptions.from_dict(session.options)
 
     def parse(s):
-        return parse_file(s.read(), s.original_name, options)
+        return parse_file(_read(s), s.original_name, options)
 
     try:
         summary = import_session_confirm(session, request.user, parse)
@@ -269,7 +277,10 @@ def remember_mapping(session, options, user):
     """The confirmed mapping, saved for the cluster and the file's header row."""
     from .mapping import header_key
 
-    header = file_header(session.read(), session.original_name)
+    try:
+        header = file_header(_read(session), session.original_name)
+    except WorkplanImportError:
+        return
     if not header:
         return
     cluster = session.workplan.cluster if session.workplan else None
@@ -281,9 +292,9 @@ def remember_mapping(session, options, user):
 @require_GET
 def import_annotated(request, pk):
     session = get_import_session_for_user(request.user, pk)
-    data = session.read()
     try:
-        parsed = parse_file(data, session.original_name)
+        data = _read(session)
+        parsed = parse_file(data, session.original_name, ReadOptions.from_dict(session.options))
         workbook = annotated_workbook(data, session.original_name, parsed.warnings)
     except WorkplanImportError as exc:
         messages.error(request, str(exc))

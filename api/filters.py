@@ -1,0 +1,79 @@
+"""Filters of the API lists. Activities use the page's own ``workplans.filters.ActivityFilter``."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import ValidationError
+
+from indicators.models import Indicator, ProgressReport
+from workplans.models import Actor, ExpectedResult, Objective, Quarter
+
+
+class PageFilterBackend(DjangoFilterBackend):
+    """django-filter, plus the page's "unknown value" problems (``ActivityFilter.problems``) as a 400."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        result = filterset.qs
+        problems = getattr(filterset, "problems", None)
+        if problems:
+            raise ValidationError({"detail": [str(p) for p in problems]})
+        return result
+
+
+def _quarter(queryset, name, value):
+    pair = Quarter.parse_code(value)
+    if pair is None:
+        raise ValidationError({name: [_("Unknown quarter: %(v)s (write it like 2021-Q2)") % {"v": value}]})
+    return queryset.filter(quarter__year=pair[0], quarter__number=pair[1])
+
+
+def _organisation(queryset, name, value):
+    actor = Actor.objects.filter(pk=value).first() if str(value).isdigit() else Actor.objects.match(value)
+    if actor is None:
+        raise ValidationError({name: [_("Unknown actor: %(v)s") % {"v": value}]})
+    return queryset.filter(organisation=actor)
+
+
+class ReportFilter(django_filters.FilterSet):
+    workplan = django_filters.CharFilter(field_name="indicator__workplan__slug", label=_("Workplan"))
+    indicator = django_filters.NumberFilter(field_name="indicator_id", label=_("Indicator"))
+    quarter = django_filters.CharFilter(method=lambda qs, name, value: _quarter(qs, name, value), label=_("Quarter"))
+    organisation = django_filters.CharFilter(method=lambda qs, name, value: _organisation(qs, name, value),
+                                             label=_("Organisation"))
+    state = django_filters.ChoiceFilter(choices=ProgressReport.State.choices, label=_("State"))
+
+    class Meta:
+        model = ProgressReport
+        fields = ["workplan", "indicator", "quarter", "organisation", "state"]
+
+
+class IndicatorFilter(django_filters.FilterSet):
+    workplan = django_filters.CharFilter(field_name="workplan__slug", label=_("Workplan"))
+    activity = django_filters.NumberFilter(field_name="activity_id", label=_("Activity"))
+    code = django_filters.CharFilter(field_name="code", label=_("Code"))
+
+    class Meta:
+        model = Indicator
+        fields = ["workplan", "activity", "code"]
+
+
+class ObjectiveFilter(django_filters.FilterSet):
+    workplan = django_filters.CharFilter(field_name="workplan__slug", label=_("Workplan"))
+
+    class Meta:
+        model = Objective
+        fields = ["workplan"]
+
+
+class ResultFilter(django_filters.FilterSet):
+    workplan = django_filters.CharFilter(field_name="objective__workplan__slug", label=_("Workplan"))
+    objective = django_filters.NumberFilter(field_name="objective_id", label=_("Objective"))
+
+    class Meta:
+        model = ExpectedResult
+        fields = ["workplan", "objective"]
