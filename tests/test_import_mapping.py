@@ -11,7 +11,7 @@ from django.urls import reverse
 from imports.models import ColumnMapping, ImportSession
 from workplans.models import Activity, Workplan
 
-UNKNOWN = "Plan pilote 2021\nGoal;Task;KPI;Who\nProtect civilians;Train monitors;# trained;UNHCR\n".encode()
+UNKNOWN = b"Plan pilote 2021\nGoal;Task;KPI;Who\nProtect civilians;Train monitors;# trained;UNHCR\n"
 
 
 def upload(client, data, **fields):
