@@ -69,7 +69,10 @@ class Layout:
         return self._first.get(name)
 
     def indexes(self, prefix):
-        return [i for i, c in sorted(self.columns.items()) if c.startswith(prefix)]
+        cache = self.__dict__.setdefault("_indexes", {})
+        if prefix not in cache:
+            cache[prefix] = [i for i, c in sorted(self.columns.items()) if c.startswith(prefix)]
+        return cache[prefix]
 
     @property
     def first_column(self):
@@ -133,8 +136,8 @@ def resolve_code_columns(layout, rows):
             values = [r[index].value for r in rows if index < len(r) and r[index].value]
             if values and sum(1 for t in values if len(t) <= 15 and _CODE_VALUE.match(t)) * 2 > len(values):
                 layout.columns[index] = code_name
-    if hasattr(layout, "_first"):
-        del layout._first
+    layout.__dict__.pop("_first", None)
+    layout.__dict__.pop("_indexes", None)
 
 
 def describe_columns(sheet, number, header, layout, samples):

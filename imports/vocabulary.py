@@ -156,7 +156,7 @@ def _single(f):
 @functools.lru_cache(maxsize=8192)
 def header_field(text):
     """The field a header cell names, or ``None`` (headers are short: long texts are data)."""
-    if not text or len(text) > 90:
+    if not text or len(text) > 90 or text.count(" ") > 8:
         return None
     f = normalise(text)
     found = _single(f)
