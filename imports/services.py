@@ -30,6 +30,7 @@ class ImportSummary:
     archived_activities: list = field(default_factory=list)  # titles
     archived_indicators: list = field(default_factory=list)
     new_actors: list = field(default_factory=list)
+    changes: list = field(default_factory=list)  # (row, field, old, new) of the rows updated in place
     dry_run: bool = False
 
     @property
@@ -135,10 +136,20 @@ def _insert_objects(model, objects, workplan, known_ids):
         obj._state.adding = False
 
 
-def _set_if_changed(obj, values):
+SHOWN_FIELDS = {"code", "title", "text", "level", "place", "resources", "status", "period_text", "kind", "target",
+                "baseline", "unit", "means_of_verification"}
+MAX_CHANGES_SHOWN = 500
+
+
+def _set_if_changed(obj, values, changes=None, label=""):
+    """Set ``values`` on ``obj``; ``True`` when one differed. ``changes`` collects, for the preview,
+    ``(label, field, old, new)`` of the visible fields (the row's old → new)."""
     changed = False
     for name, value in values.items():
-        if getattr(obj, name) != value:
+        old = getattr(obj, name)
+        if old != value:
+            if changes is not None and name in SHOWN_FIELDS and len(changes) < MAX_CHANGES_SHOWN:
+                changes.append((label or str(obj), name, "" if old is None else str(old), "" if value is None else str(value)))
             setattr(obj, name, value)
             changed = True
     return changed
@@ -241,7 +252,7 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
                 summary.created["objectives"] += 1
             else:
                 used.add(obj.pk)
-                if _set_if_changed(obj, values):
+                if _set_if_changed(obj, values, summary.changes, f"{obj.code} {obj.title}"[:120]):
                     to_update.append(obj)
                     summary.updated["objectives"] += 1
             objective_of[id(parsed_objective)] = obj
@@ -270,7 +281,7 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
                 summary.created["results"] += 1
             else:
                 used.add(result.pk)
-                if _set_if_changed(result, values):
+                if _set_if_changed(result, values, summary.changes, f"{result.code} {result.title}"[:120]):
                     to_update.append(result)
                     summary.updated["results"] += 1
             result_of[id(parsed_result)] = result
@@ -309,7 +320,7 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
             summary.created["activities"] += 1
         else:
             used.add(activity.pk)
-            changed = _set_if_changed(activity, values)
+            changed = _set_if_changed(activity, values, summary.changes, f"{activity.code} {activity.title}"[:120])
             search = activity.build_search_text()
             if activity.search_text != search:
                 activity.search_text, changed = search, True
@@ -408,7 +419,7 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
             used.add(indicator.pk)
             if indicator.target is not None and pi.target is not None:
                 values["target"] = indicator.target if indicator.target == pi.target else pi.target
-            if _set_if_changed(indicator, values):
+            if _set_if_changed(indicator, values, summary.changes, f"{indicator.code} {indicator.text}"[:120]):
                 indicator.source_ref = pi.ref[:100]
                 to_update.append(indicator)
                 summary.updated["indicators"] += 1

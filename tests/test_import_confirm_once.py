@@ -108,3 +108,14 @@ def test_two_imports_of_one_slug_at_the_same_moment_give_no_duplicates(users):
         thread.join()
     assert errors == []
     assert Workplan.objects.filter(slug="same").count() == 1 and Activity.objects.count() == 40
+
+
+def test_the_preview_of_a_reimport_names_each_changed_row_old_to_new(users, client_for):
+    client = client_for(users.administrator)
+    session = upload(client, PLAN)
+    client.post(reverse("imports:import_confirm", args=[session.pk]))
+    changed = PLAN.replace(b"T2 2021", b"T3 2021").replace(b"# de sessions 5;", b"# de sessions tenues 5;")
+    second = upload(client, changed)
+    body = client.get(reverse("imports:import_preview", args=[second.pk])).content.decode()
+    assert "<td>period_text</td><td>T2 2021</td><td>T3 2021</td>" in body
+    assert body.count("# de sessions 5<") >= 1  # a reworded indicator: the old one listed as archived
