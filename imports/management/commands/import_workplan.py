@@ -11,6 +11,7 @@ from imports.summary import summary_lines
 
 
 class Command(BaseCommand):
+    requires_system_checks = []  # a data command: the project's checks (URLs, templates…) cost a second each run
     help = "Read a workplan file (.xlsx, .csv, .docx) and print what it holds; with --slug, create or update that workplan."
 
     def add_arguments(self, parser):
