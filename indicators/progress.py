@@ -288,7 +288,7 @@ def plan_statuses(workplan_ids, today=None):
         return {}
     generations = dict(Workplan.objects.filter(pk__in=workplan_ids).values_list("pk", "generation"))
     keys = {
-        pk: "plan-statuses:%s:%s:%s" % (pk, generations[pk], today.isoformat())
+        pk: f"plan-statuses:{pk}:{generations[pk]}:{today.isoformat()}"
         for pk in workplan_ids if pk in generations
     }
     found = cache.get_many(list(keys.values())) if keys else {}

@@ -5,7 +5,6 @@ their owner.
 Function views: check (the workplan exists → 404; the saved view is the user's → 404), build, render.
 """
 
-from collections import Counter
 
 from django.contrib import messages
 from django.core.paginator import Paginator

@@ -41,9 +41,9 @@ def indicators(plan, hcr):
 def _cells(body, indicator, css):
     """The text of the ``<td class="num {css}">`` cells in the rows that link to ``indicator``."""
     url = re.escape(indicator.get_absolute_url())
-    rows = re.findall(r'<tr>\s*<td><a href="%s">.*?</tr>' % url, body, flags=re.S)
+    rows = re.findall(rf'<tr>\s*<td><a href="{url}">.*?</tr>', body, flags=re.S)
     return [re.sub(r"<[^>]+>", "", cell).split()[0] for row in rows
-            for cell in re.findall(r'<td class="num %s">(.*?)</td>' % css, row, flags=re.S)]
+            for cell in re.findall(rf'<td class="num {css}">(.*?)</td>', row, flags=re.S)]
 
 
 def _plain(text):
@@ -65,7 +65,7 @@ def test_the_plan_tree_shows_the_achieved_figure_its_percent_comes_from(client_f
                                             HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert [_plain(v) for v in _cells(body, indicators[name], "achieved")] == [achieved]
     assert [_plain(v) for v in _cells(body, indicators[name], "latest")] == [latest]
-    pct = re.findall(r'<tr>\s*<td><a href="%s">.*?</tr>' % re.escape(indicators[name].get_absolute_url()), body, re.S)[0]
+    pct = re.findall(rf'<tr>\s*<td><a href="{re.escape(indicators[name].get_absolute_url())}">.*?</tr>', body, re.S)[0]
     assert f"{percent.quantize(D(1))}\xa0%" in pct.replace(" %", "\xa0%") or f"{percent.quantize(D(1))} %" in pct
 
 
@@ -74,7 +74,7 @@ def test_the_activity_list_shows_the_achieved_figure(client_for, users, indicato
     achieved = CASES[name][-1][0]
     body = client_for(users.member).get(reverse("reports:activity_list")).content.decode()
     link = re.escape(indicators[name].get_absolute_url())
-    found = re.findall(r'<a href="%s">[^<]*</a> — <span class="achieved">([^<]*)</span>' % link, body)
+    found = re.findall(rf'<a href="{link}">[^<]*</a> — <span class="achieved">([^<]*)</span>', body)
     assert [_plain(v) for v in found] == [achieved]
 
 

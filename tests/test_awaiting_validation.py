@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from indicators.models import Indicator, ProgressReport
-from workplans.models import Cluster, Objective, Workplan, Activity, ActivityActor
+from workplans.models import Activity, ActivityActor, Cluster, Objective, Workplan
 
 State = ProgressReport.State
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from indicators.models import Indicator, Outcome, ProgressReport, Status, outcome_of
-from workplans.models import Activity, ActivityActor, Objective, Quarter, Workplan
+from workplans.models import Activity, ActivityActor, Objective, Workplan
 
 State = ProgressReport.State
 

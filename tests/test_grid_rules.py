@@ -79,8 +79,8 @@ def test_a_non_responsible_organisation_is_refused(client_for, users, plan, indi
     assert not ProgressReport.objects.exists()
 
 
-@pytest.mark.parametrize("raw, message", [("150", "0 et 100"), ("-3", "entre 0 et 100"), ("NaN", "pas un nombre"),
-                                          ("Infinity", "pas un nombre")])
+@pytest.mark.parametrize("raw, message", [("150", "0 et 100"), ("-3", "entre 0 et 100"), ("NaN", "nombre fini"),
+                                          ("Infinity", "nombre fini")])
 def test_the_kind_value_checks_show_on_the_row(client_for, users, plan, percent, raw, message):
     response = client_for(users.coordinator).post(grid(plan), {f"value_{percent.pk}": raw})
     assert response.status_code == 400

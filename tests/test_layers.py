@@ -24,7 +24,8 @@ ALLOWED = {
     "imports": {"workplans", "indicators"},
     "reports": {"workplans", "indicators", "meetings"},
     "notifications": {"workplans", "indicators", "meetings", "reports", "imports"},
-    "api": {"workplans", "indicators", "meetings", "reports", "imports", "notifications"},
+    "jobs": {"workplans", "indicators", "meetings", "reports", "imports"},
+    "api": {"workplans", "indicators", "meetings", "reports", "imports", "notifications", "jobs"},
     "clusterplan": set(),
 }
 APPS = set(ALLOWED)

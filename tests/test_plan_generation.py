@@ -6,12 +6,12 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from imports.services import workplan_import_commit
+from imports.tree import ParsedActivity, ParsedIndicator, ParsedObjective, ParsedPlan
 from indicators import services
 from indicators.models import Indicator, ProgressReport, Status
 from indicators.progress import plan_statuses
-from imports.tree import ParsedActivity, ParsedIndicator, ParsedObjective, ParsedPlan
 from workplans.models import Activity, Quarter, Workplan
-from imports.services import workplan_import_commit
 
 TODAY = datetime.date(2021, 1, 15)  # every quarter of 2020 has passed
 
@@ -112,7 +112,7 @@ def test_an_activity_schedule_change_in_the_admin_shows_at_once(plan, indicator,
         management = formset.formset.management_form
         for name in management.fields:
             data[f"{management.prefix}-{name}"] = management.initial.get(name, 0)
-        for number, inline_form in enumerate(formset.formset.forms):
+        for _number, inline_form in enumerate(formset.formset.forms):
             for name, field in inline_form.fields.items():
                 value = inline_form.initial.get(name, field.initial)
                 if value is None:

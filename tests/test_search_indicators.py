@@ -67,7 +67,7 @@ def test_delete(plan, acts):
 def test_archive_and_restore(plan, acts):
     first, _second = acts
     indicator = Indicator.objects.create(workplan=plan.workplan, activity=first, text="# de plaidoyers")
-    indicator.archived_at = datetime.datetime(2021, 1, 1, tzinfo=datetime.timezone.utc)
+    indicator.archived_at = datetime.datetime(2021, 1, 1, tzinfo=datetime.UTC)
     indicator.save()
     assert found("plaidoyers") == set()
     Indicator.objects.filter(pk=indicator.pk).update(archived_at=None)

@@ -3,8 +3,8 @@
 import datetime
 
 from django.conf import settings
-from django.db import models
 from django.core.validators import MaxValueValidator
+from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone

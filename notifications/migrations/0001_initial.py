@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('indicators', '0003_mali_locations'),
         ('meetings', '0001_initial'),
-        ('workplans', '0008_profile_language'),
+        ('workplans', '0010_profile_language'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

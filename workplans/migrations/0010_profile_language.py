@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workplans', '0007_importsession_moves_to_imports'),
+        ('workplans', '0009_search_indicators_in_place'),
     ]
 
     operations = [
