@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv venv-dev migrate demo messages check check-exports clean backup restore load
+.PHONY: run test venv venv-dev migrate demo messages check check-exports clean backup restore load bench-http
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -84,3 +84,8 @@ load: venv-dev
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+# Throughput of the main pages beside a bare Django page, gunicorn (2 workers) + PostgreSQL,
+# wrk 5 s a page, at demo size and 10× (bench/http_bench.py; table into docs/PERFORMANCE.md).
+bench-http: venv
+	$(BIN)/python -m bench.http_bench $(BENCH_ARGS)

@@ -1,12 +1,24 @@
 """Filters of the API lists. Activities use the page's own ``workplans.filters.ActivityFilter``."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
 from indicators.models import Indicator, ProgressReport
 from workplans.models import Actor, ExpectedResult, Objective, Quarter
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An id: a whole number a database column holds (1e25 or 1.5 answer 400, not 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
 
 
 class PageFilterBackend(DjangoFilterBackend):
@@ -41,7 +53,7 @@ def _organisation(queryset, name, value):
 
 class ReportFilter(django_filters.FilterSet):
     workplan = django_filters.CharFilter(field_name="indicator__workplan__slug", label=_("Workplan"))
-    indicator = django_filters.NumberFilter(field_name="indicator_id", label=_("Indicator"))
+    indicator = IdFilter(field_name="indicator_id", label=_("Indicator"))
     quarter = django_filters.CharFilter(method=lambda qs, name, value: _quarter(qs, name, value), label=_("Quarter"))
     organisation = django_filters.CharFilter(method=lambda qs, name, value: _organisation(qs, name, value),
                                              label=_("Organisation"))
@@ -54,7 +66,7 @@ class ReportFilter(django_filters.FilterSet):
 
 class IndicatorFilter(django_filters.FilterSet):
     workplan = django_filters.CharFilter(field_name="workplan__slug", label=_("Workplan"))
-    activity = django_filters.NumberFilter(field_name="activity_id", label=_("Activity"))
+    activity = IdFilter(field_name="activity_id", label=_("Activity"))
     code = django_filters.CharFilter(field_name="code", label=_("Code"))
 
     class Meta:
@@ -72,7 +84,7 @@ class ObjectiveFilter(django_filters.FilterSet):
 
 class ResultFilter(django_filters.FilterSet):
     workplan = django_filters.CharFilter(field_name="objective__workplan__slug", label=_("Workplan"))
-    objective = django_filters.NumberFilter(field_name="objective_id", label=_("Objective"))
+    objective = IdFilter(field_name="objective_id", label=_("Objective"))
 
     class Meta:
         model = ExpectedResult

@@ -1,10 +1,12 @@
-"""Import benchmark (issue 3): 20 objectives × 10 results × 25 activities, one indicator each.
+"""Import benchmark (issues 3 and 11): 20 objectives × 10 results × 25 activities, one indicator each.
 
 Writes the plan as .xlsx, then times, in the same run:
   1. openpyxl (read-only) reading every cell of it: the bare read;
   2. the full import: read + layout + parse + save (bulk operations) into a fresh workplan;
   3. a re-import of the same file (nothing changes);
-and counts the SQL queries of each import.
+and counts the SQL queries of each import; then (issue 11) times the command
+``manage.py import_workplan FILE --slug bench`` as a whole process (Python and Django start-up
+included) against a fresh database migrated beforehand (not timed), and the bare read again.
 
     DJANGO_SETTINGS_MODULE=clusterplan.settings .venv/bin/python bench/import_bench.py
 
@@ -15,6 +17,7 @@ test runner machinery, so it never touches real data.
 import io
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -79,6 +82,8 @@ def main():
 
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite":  # a file, so that the command's own process sees the same database
+        connection.settings_dict.setdefault("TEST", {})["NAME"] = str(Path(tempfile.gettempdir()) / "import_bench.sqlite3")
     test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         data, activities = build_workbook()
@@ -107,6 +112,30 @@ def main():
         again = time.perf_counter() - start
         print(f"re-import of the same file: {again:.2f} s, {len(queries)} SQL queries, changed: {summary.changed}")
         print(f"database: {connection.vendor}")
+        # the whole command, in its own process, into a fresh plan of the same test database
+        import subprocess
+
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
+            handle.write(data)
+            handle.flush()
+            environment = dict(os.environ)
+            if connection.vendor == "sqlite":
+                environment["DATABASE_URL"] = f"sqlite:///{connection.settings_dict['NAME']}"
+            else:
+                environment["DATABASE_URL"] = (
+                    f"postgres://{connection.settings_dict['USER']}@{connection.settings_dict['HOST']}:"
+                    f"{connection.settings_dict['PORT']}/{connection.settings_dict['NAME']}")
+            root = Path(__file__).resolve().parent.parent
+            connection.close()
+            start = time.perf_counter()
+            subprocess.run([sys.executable, str(root / "manage.py"), "import_workplan", handle.name, "--slug", "bench-cli"],
+                           check=True, env=environment, stdout=subprocess.DEVNULL)
+            command = time.perf_counter() - start
+            start = time.perf_counter()
+            bare_read(data)
+            read_again = time.perf_counter() - start
+        print(f"the command as a whole process: {command:.2f} s; bare read again: {read_again:.2f} s; "
+              f"ratio against the mean bare read: {command / ((read + read_again) / 2):.1f}×")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     del test_db

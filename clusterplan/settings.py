@@ -86,6 +86,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Compressed HTML by default (issue 16): slow shared lines. Django's middleware also pads
+    # compressed pages with random bytes (BREACH mitigation); whitenoise serves static files
+    # pre-compressed, so they pass through untouched.
+    "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -102,6 +106,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "clusterplan.urls"
+# `make bench-http` only: routes /bench/bare/, the bare template page it measures beside the others.
+BENCH_BARE_PAGE = env_bool("BENCH_BARE_PAGE", False)
 
 TEMPLATES = [
     {

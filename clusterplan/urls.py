@@ -17,6 +17,11 @@ urlpatterns = [
     path("", include("api.urls")),
 ]
 
+if settings.BENCH_BARE_PAGE:  # `make bench-http` only (bench/http_bench.py)
+    from clusterplan.bench_views import bare_page
+
+    urlpatterns.append(path("bench/bare/", bare_page))
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -9,6 +9,7 @@ from indicators.models import Indicator
 from workplans.models import Actor
 
 from .decisions import import_decisions_save, indicator_proposals, organisation_proposals
+from .mapping import ReadOptions
 from .parsing import WorkplanImportError, parse_file
 from .permissions import get_import_session_for_user
 
@@ -30,7 +31,7 @@ def import_decisions(request, pk):
         messages.error(request, _("This import was already saved."))
         return redirect("imports:import_preview", pk=session.pk)
     try:
-        parsed = parse_file(session.read(), session.original_name)
+        parsed = parse_file(session.read(), session.original_name, ReadOptions.from_dict(session.options))
     except (WorkplanImportError, FileNotFoundError) as exc:
         messages.error(request, str(exc) if isinstance(exc, WorkplanImportError) else
                        _("The uploaded file is no longer stored: upload it again."))

@@ -6,7 +6,6 @@ sheet to the next. Rows spanning the table are objectives or axes; a leading "1.
 expected result; a blank cell continues the value above.
 """
 
-import functools
 import re
 from dataclasses import dataclass, field
 
@@ -19,6 +18,7 @@ from workplans.text import fold
 from . import values as v
 from .actors import split_organisations
 from .errors import ImportWarning, WorkplanImportError
+from .mapping import IGNORE, ReadOptions
 from .tree import (
     ParsedActivity,
     ParsedActor,
@@ -27,94 +27,31 @@ from .tree import (
     ParsedPlan,
     ParsedResult,
 )
+from .vocabulary import header_field, header_year, is_main, is_sub
 
-MAIN_FIELDS = {
-    "objective", "result", "activity", "indicator", "lead", "other", "mov", "period", "level", "resources",
-    "kind", "target", "baseline", "unit", "code", "quarters", "place", "status", "period_text", "months",
-}
 _FOOTNOTE = "¹²³⁴⁵⁶⁷⁸⁹*†"
 DASHES = ("-", "–", "—")
+_is_main, _is_sub = is_main, is_sub
 
 
-@functools.lru_cache(maxsize=4096)
-def header_field(text):
-    """The field a header cell names, or ``None`` (headers are short: long texts are data)."""
-    if not text or len(text) > 90:
-        return None
-    f = fold(text).strip().strip(_FOOTNOTE).strip()
-    f = re.sub(r"\s+", " ", f.replace("’", "'"))
-    if not f:
-        return None
-    if re.fullmatch(r"(19|20)\d\d", f):
-        return f"year:{f}"
-    if re.fullmatch(r"[tq][1-4]", f):
-        return f"quarter:{f[1]}"
-    month = v.month_number(f)
-    if month:
-        return f"month:{month}"
-    if f in ("national", "nationale"):
-        return "level:national"
-    if f in ("regional", "regionale", "region"):
-        return "level:regional"
-    if f == "local":
-        return "level:local"
-    rules = [
-        ("kind", ("type d'indicateur", "type d indicateur", "type de l'indicateur", "indicator kind", "indicator type", "kind", "type")),
-        ("target", ("cible", "target", "valeur cible")),
-        ("baseline", ("baseline", "valeur de base", "reference", "situation de reference", "valeur de reference")),
-        ("unit", ("unite", "unit")),
-        ("code", ("code", "n°", "no", "ref", "ref.", "numero")),
-        ("quarters", ("trimestres", "quarters", "trimestres (codes)", "quarters (codes)")),
-        ("months", ("mois", "months", "mois (codes)", "months (codes)")),
-        ("status", ("statut", "status", "etat")),
-        ("place", ("lieu", "place", "location", "localisation", "zone")),
-    ]
-    for name, words in rules:
-        if f in words:
-            return name
-    if f.startswith(("periode telle", "period as written", "periode (texte)", "period (text)")):
-        return "period_text"
-    if "verification" in f:
-        return "mov"
-    if f.startswith("indicat"):
-        return "indicator"
-    if f.startswith("activit"):
-        return "activity"
-    if f.startswith(("autres acteurs", "other actor", "autre acteur", "partenaires", "support", "other partners", "appui")):
-        return "other"
-    if any(w in f for w in ("lead", "responsab", "en charge", "chef de file", "acteur", "actors", "actor", "in charge")):
-        return "lead"
-    if f.startswith(("periode", "period", "timeframe", "time frame", "calendrier", "chronogramme", "echeance", "timeline")):
-        return "period"
-    if f.startswith(("resultat", "expected result", "result", "output")):
-        return "result"
-    if f.startswith(("objectif", "objective", "axe", "axis")):
-        return "objective"
-    if f.startswith(("niveau", "level")):
-        return "level"
-    if f.startswith(("ressource", "budget", "resource", "cout", "cost", "moyens")):
-        return "resources"
-    return None
-
-
-def _is_main(name):
-    return name is not None and name.split(":")[0] in MAIN_FIELDS
-
-
-def _is_sub(name):
-    return name is not None and name.split(":")[0] in ("year", "month", "quarter", "level")
-
-
-def is_header_row(row):
-    if sum(1 for c in row if c.value and len(c.value) <= 90) < 2:
+def is_header_row(row, strict=False, namer=None):
+    """A header row: at least two distinct known fields, one of them activities or indicators, and
+    more known fields than half the unknown texts (month, quarter and year columns are neutral).
+    ``strict`` (a table already has a header above): the unknown texts are at most half the known
+    fields, so a data row whose cells happen to start like headers is not taken for one."""
+    texts = [c.value for c in row if c.value]
+    if sum(1 for t in texts if len(t) <= 90) < 2:
         return False
-    names = [header_field(c.value) for c in row if c.value]
+    names = [(namer or header_field)(t) for t in texts]
     main = {n for n in names if _is_main(n)}
-    return len(main) >= 2 and bool(main & {"activity", "indicator"}) and len(main) * 2 >= len(names)
+    unknown = sum(1 for n in names if n is None)
+    if strict:
+        return len(main) >= 2 and bool(main & {"activity", "indicator"}) and unknown * 2 <= len(main)
+    return len(main) >= 2 and bool(main & {"activity", "indicator"}) and len(main) * 2 >= unknown
 
 
-def is_subheader_row(row):
-    names = [header_field(c.value) for c in row if c.value]
+def is_subheader_row(row, namer=None):
+    names = [(namer or header_field)(c.value) for c in row if c.value]
     return bool(names) and all(_is_sub(n) or _is_main(n) for n in names) and any(_is_sub(n) for n in names)
 
 
@@ -133,14 +70,18 @@ class Layout:
         return self._first.get(name)
 
     def indexes(self, prefix):
-        return [i for i, c in sorted(self.columns.items()) if c.startswith(prefix)]
+        cache = self.__dict__.setdefault("_indexes", {})
+        if prefix not in cache:
+            cache[prefix] = [i for i, c in sorted(self.columns.items()) if c.startswith(prefix)]
+        return cache[prefix]
 
     @property
     def first_column(self):
         return min(self.columns) if self.columns else 0
 
 
-def build_layout(header_rows):
+def build_layout(header_rows, namer=None):
+    header_field_ = namer or header_field
     layout = Layout()
     width = max(len(r) for r in header_rows)
     years_by_column = {}
@@ -148,7 +89,7 @@ def build_layout(header_rows):
         current_year = None
         for index in range(width):
             cell = row[index] if index < len(row) else None
-            name = header_field(cell.value) if cell and cell.value else None
+            name = header_field_(cell.value) if cell and cell.value else None
             if name and name.startswith("year:"):
                 current_year = int(name[5:])
             elif cell and cell.value and not _is_sub(name):
@@ -161,7 +102,7 @@ def build_layout(header_rows):
             cell = row[index] if index < len(row) else None
             if not cell or not cell.value:
                 continue
-            name = header_field(cell.value)
+            name = header_field_(cell.value)
             if name is None:
                 if chosen is None and label is None:
                     label = cell.value
@@ -171,11 +112,67 @@ def build_layout(header_rows):
         if chosen:
             layout.columns[index] = chosen
             layout.labels[index] = label or chosen
-            if index in years_by_column:
+            own_year = header_year(label) if chosen.startswith(("month:", "quarter:")) else None
+            if own_year:
+                layout.month_years[index] = own_year
+            elif index in years_by_column:
                 layout.month_years[index] = years_by_column[index]
         elif label:
             layout.unknown.append(label)
     return layout
+
+
+_CODE_VALUE = re.compile(r"^[A-Za-z]{0,5}[\s.\-]?\d+(?:[.\-]\d+)*[a-z]?\.?$")
+CODE_OF = {"objective": "objective_code", "result": "result_code", "activity": "code"}
+
+
+def resolve_code_columns(layout, rows):
+    """Two columns for one level (a code beside the title): the one holding short codes is the code."""
+    for name, code_name in CODE_OF.items():
+        indexes = layout.indexes(name) if name != "result" else [i for i, c in layout.columns.items() if c == "result"]
+        indexes = [i for i in indexes if layout.columns[i] == name]
+        if len(indexes) < 2:
+            continue
+        for index in indexes:
+            values = [r[index].value for r in rows if index < len(r) and r[index].value]
+            if values and sum(1 for t in values if len(t) <= 15 and _CODE_VALUE.match(t)) * 2 > len(values):
+                layout.columns[index] = code_name
+    layout.__dict__.pop("_first", None)
+    layout.__dict__.pop("_indexes", None)
+
+
+def describe_columns(sheet, number, header, layout, samples):
+    """Every column of a header with its reading (``None``: ignored) and first values, for the preview."""
+    width = max(len(r) for r in header)
+    out = []
+    for index in range(width):
+        label = layout.labels.get(index) or next(
+            (r[index].value for r in header if index < len(r) and r[index].value), None)
+        if not label:
+            continue
+        values = [r[index].value for r in samples if index < len(r) and r[index].value]
+        out.append({"sheet": sheet.title, "header_row": number, "index": index, "label": str(label)[:90],
+                    "field": layout.columns.get(index), "samples": [str(x)[:80] for x in values]})
+    return out
+
+
+def candidate_columns(sheets):
+    """No header recognised: the row of the first 30 with the most short texts, as columns to map."""
+    best = None
+    for sheet in sheets:
+        for row, number in list(zip(sheet.rows, sheet.row_numbers))[:30]:
+            texts = sum(1 for c in row if c.value and len(c.value) <= 90)
+            if texts >= 2 and (best is None or texts > best[0]):
+                best = (texts, sheet, row, number)
+    if best is None:
+        return []
+    _t, sheet, row, number = best
+    position = sheet.row_numbers.index(number)
+    layout = build_layout([row])
+    return describe_columns(sheet, number, [row], layout, sheet.rows[position + 1:position + 4])
+
+
+TOTAL_ROW = re.compile(r"^(?:sous[- ]?tota(?:l|ux)|sub[- ]?totals?|totaux|totals?|grand total)\b")
 
 
 def classify(text):
@@ -225,8 +222,14 @@ def raw_lines(text):
 
 
 class Parser:
-    def __init__(self, sheets, source_name=""):
+    def __init__(self, sheets, source_name="", options=None):
+        self.options = options or ReadOptions()
         self.sheets = sheets
+        if self.options.sheet:
+            self.sheets = [s for s in sheets if s.title == self.options.sheet]
+            if not self.sheets:
+                raise WorkplanImportError(_("There is no sheet named “%(sheet)s” (sheets: %(sheets)s).")
+                                          % {"sheet": self.options.sheet, "sheets": ", ".join(s.title for s in sheets)})
         self.plan = ParsedPlan(source_name=source_name)
         self.parent = None  # axis or general objective
         self.objective = None
@@ -234,6 +237,13 @@ class Parser:
         self.previous = {}  # fill-down values: field → text
         self.last_activities = []
         self.title_years = []
+
+    def namer(self, text):
+        """A header's field: the person's choice (mapping) first, else the vocabulary."""
+        chosen = self.options.field_for(text) if self.options.columns else None
+        if chosen == IGNORE:
+            return None
+        return chosen or header_field(text)
 
     # --- helpers -----------------------------------------------------------------
     def warn(self, sheet, row, index, message, layout=None):
@@ -302,27 +312,52 @@ class Parser:
             if self.parse_sheet(sheet):
                 found_header = True
         if not found_header:
-            raise WorkplanImportError(
+            error = WorkplanImportError(
                 _("No table header was recognised: the importer looks for columns such as "
                   "“Activités” and “Indicateurs” (or “Activities” and “Indicators”).")
             )
+            error.columns = candidate_columns(self.sheets)  # the column-mapping step opens with these
+            raise error
         self.finish()
         return self.plan
 
     def parse_sheet(self, sheet):
+        for row_number, message in sheet.warnings:
+            self.plan.warnings.append(ImportWarning(sheet.title, row_number, "", str(message)))
+        before = sum(1 for _ in self.plan.all_indicators())
+        layout = self.parse_sheet_rows(sheet)
+        if layout is not None and layout.first("indicator") is not None:
+            if sum(1 for _ in self.plan.all_indicators()) == before:
+                index = layout.first("indicator")
+                self.plan.warnings.append(ImportWarning(
+                    sheet.title, 0, str(layout.labels.get(index, "")),
+                    _("The column “%(column)s” was read as the indicators, but no indicator was found in it.")
+                    % {"column": layout.labels.get(index, "")}, ""))
+        if layout is None:
+            self.plan.warnings.append(ImportWarning(sheet.title, 0, "", _("No table header in this sheet: skipped.")))
+            return False
+        return True
+
+    def parse_sheet_rows(self, sheet):
         layout = None
         i = 0
         rows = sheet.rows
         pending = []  # rows before the first header: title, axis rows
         while i < len(rows):
             row, number = rows[i], sheet.row_numbers[i]
-            if is_header_row(row):
+            forced = self.options.header_row
+            if (number == forced if forced else is_header_row(row, strict=layout is not None, namer=self.namer)):
                 header = [row]
                 j = i + 1
-                while j < len(rows) and is_subheader_row(rows[j]) and not is_header_row(rows[j]):
+                while (j < len(rows) and is_subheader_row(rows[j], self.namer)
+                       and not is_header_row(rows[j], namer=self.namer)):
                     header.append(rows[j])
                     j += 1
-                layout = build_layout(header)
+                layout = build_layout(header, self.namer)
+                layout.row_number = number
+                if not any(c["sheet"] == sheet.title for c in self.plan.columns):
+                    self.plan.columns.extend(describe_columns(sheet, number, header, layout, rows[j:j + 3]))
+                resolve_code_columns(layout, rows[j:j + 30])
                 for name in layout.unknown:
                     if name not in self.plan.unknown_columns:
                         self.plan.unknown_columns.append(name)
@@ -338,10 +373,7 @@ class Parser:
                 continue
             self.data_row(sheet, layout, row, number)
             i += 1
-        if layout is None:
-            self.plan.warnings.append(ImportWarning(sheet.title, 0, "", _("No table header in this sheet: skipped.")))
-            return False
-        return True
+        return layout
 
     def before_header(self, sheet, pending):
         """Rows above a sheet's first header: the plan's title, axes, objectives, notes."""
@@ -378,6 +410,12 @@ class Parser:
         shaded_months = [k for k in layout.indexes("month:") if k < len(row) and row[k].shaded and not row[k].value]
         if not meaningful and not shaded_months:
             return  # empty or only dashes
+        if TOTAL_ROW.match(fold(meaningful[0][1]).strip() if meaningful else ""):
+            texts = [t for _k, t in meaningful if v.to_decimal(t.rstrip("%").strip()) is None]
+            if len(texts) > 1:
+                self.plan.notes.append(" ; ".join(texts))
+            self.warn(sheet, number, meaningful[0][0], _("A total row is not an activity: skipped."), layout)
+            return
         activity_col, indicator_col = layout.first("activity"), layout.first("indicator")
         objective_col, result_col = layout.first("objective"), layout.first("result")
         # a row with text in one cell only, at the start of the table: objective, axis, result, note
@@ -400,8 +438,12 @@ class Parser:
         objective_text = self.cell(row, objective_col)
         if objective_text and objective_text.strip() not in ("-",):
             level, code, title = classify(objective_text)
+            objective_code = self.cell(row, layout.first("objective_code"))
+            if objective_code and level not in ("axis", "general"):
+                level, code, title = "objective", objective_code[:30], title if level == "objective" else objective_text
             if level == "axis":
-                self.add_axis(code, title, self.ref(sheet, number, objective_col))
+                if self.parent is None or fold(self.parent.title) != fold(title):  # a repeated axis cell
+                    self.add_axis(code, title, self.ref(sheet, number, objective_col))
             elif level == "general":
                 self.add_axis("OG", title, self.ref(sheet, number, objective_col), level="general")
             elif self.objective is None or fold(self.objective.title) != fold(title if level == "objective" else objective_text):
@@ -412,6 +454,9 @@ class Parser:
         result_text = self.cell(row, result_col)
         if result_text and result_text.strip() not in ("-",):
             level, code, title = classify(result_text)
+            result_code = self.cell(row, layout.first("result_code"))
+            if result_code:
+                level, code, title = "result", result_code[:30], title if level == "result" else result_text
             if level == "objective" and code and "." not in code:
                 self.add_objective(code, title, self.ref(sheet, number, result_col))
             elif self.result is None or fold(self.result.title) != fold(title if level == "result" else result_text):
@@ -427,16 +472,26 @@ class Parser:
         activities = []
         code_col = layout.first("code")
         explicit_code = self.cell(row, code_col)
+        owner = self.result or self.objective
+        repeated = None
+        if (len(activity_texts) == 1 and len(self.last_activities) == 1 and self.last_activities[0] in owner.activities
+                and fold(self.last_activities[0].title) == fold(activity_texts[0])
+                and (not explicit_code or explicit_code == self.last_activities[0].code)):
+            repeated = self.last_activities[0]  # the hierarchy repeated on every row: one activity
+            activity_texts = []
         for text in activity_texts:
             activity = ParsedActivity(title=text, ref=self.ref(sheet, number, activity_col))
             if explicit_code and len(activity_texts) == 1:
                 activity.code, activity.explicit_code = explicit_code[:30], True
             activities.append(activity)
-        owner = self.result or self.objective
         if activities:
             owner.activities.extend(activities)
             self.last_activities = activities
         indicators = self.indicators(sheet, layout, row, number, indicator_texts)
+        if repeated is not None:
+            repeated.indicators.extend(indicators)
+            self.fill_activities(sheet, layout, row, number, [repeated])
+            return
         if indicators:
             if not activities:
                 if self.last_activities and self.cell(row, activity_col) is None:
@@ -488,10 +543,14 @@ class Parser:
                 elif name in ("target", "baseline"):
                     value = v.to_decimal(item.rstrip("%").strip())
                     if value is None:
-                        self.warn(sheet, number, index, _("“%(value)s” is not a number.") % {"value": item[:40]}, layout)
+                        self.warn(sheet, number, index, _("“%(value)s” is not a number: the value is not kept.")
+                                  % {"value": item[:40]}, layout)
+                    elif item.endswith("%") and indicator.kind in (v.NUMBER, v.TEXT):
+                        indicator.kind = v.PERCENT
                     setattr(indicator, name, value)
                 else:
                     indicator.unit = item[:60]
+            self.phased_targets(sheet, layout, row, number, indicator, k, len(texts))
             index, items, cell = extra["mov"]
             items = [item for item in items if item not in DASHES] if len(items) != len(texts) else items
             if items:
@@ -508,6 +567,31 @@ class Parser:
             self.warn(sheet, number, index, _("%(m)d means of verification for %(i)d indicators: each indicator keeps them all.")
                       % {"m": len(items), "i": len(texts)}, layout)
         return result
+
+    def phased_targets(self, sheet, layout, row, number, indicator, k, count):
+        """Per-year ("Cible 2021": the year's last quarter) and per-quarter target columns."""
+        for index in layout.indexes("target_year:") + layout.indexes("target_quarter:"):
+            items = [item for item in raw_lines(self.cell(row, index)) if item not in DASHES]
+            if not items:
+                continue
+            item = items[k] if len(items) == count else (items[0] if len(items) == 1 else None)
+            if item is None:
+                self.warn(sheet, number, index, _("%(n)d targets for %(i)d indicators: the targets are not kept.")
+                          % {"n": len(items), "i": count}, layout)
+                continue
+            value = v.to_decimal(item.rstrip("%").strip())
+            column = layout.columns[index]
+            if column.startswith("target_year:"):
+                pair = (int(column.split(":")[1]), 4)
+            else:
+                year, quarter = column.split(":")[1].split("-")
+                pair = (int(year), int(quarter))
+            if value is None or not v.sane_quarters([pair]):
+                self.warn(sheet, number, index, _("Target “%(value)s” not understood: not kept.") % {"value": item[:40]}, layout)
+                continue
+            if item.endswith("%") and indicator.kind in (v.NUMBER, v.TEXT):
+                indicator.kind = v.PERCENT
+            indicator.targets.append((pair, value))
 
     def split_for(self, items, count):
         """Pair ``items`` (a cell's lines) with ``count`` activities: per activity, or all to each."""
@@ -537,7 +621,12 @@ class Parser:
                                       % {"name": actor_name[:40]}, layout)
                             actor_name = actor_name[:120]
                         folded_note = fold(note)
-                        actor_role = "lead" if role == "lead" or any(w in folded_note for w in v.LEAD_NOTES) else role
+                        if any(w in folded_note for w in v.LEAD_NOTES):
+                            actor_role = "lead"
+                        elif folded_note.strip() in v.SUPPORT_NOTES or folded_note.startswith(v.SUPPORT_NOTES):
+                            actor_role = "support"
+                        else:
+                            actor_role = role
                         if not any(fold(a.name) == fold(actor_name) and a.role == actor_role for a in activity.actors):
                             activity.actors.append(ParsedActor(actor_name, actor_role, note[:200]))
         # level, place, resources, status
@@ -599,12 +688,38 @@ class Parser:
                 if not token:
                     continue
                 pair = Quarter.parse_code(token)
+                if pair is not None and not v.sane_quarters([pair]):
+                    pair = None
                 if pair is None:
                     self.warn(sheet, number, index, _("“%(value)s” is not a quarter code like 2020-Q3.") % {"value": token[:20]}, layout)
                     continue
                 for activity in activities:
                     if pair not in activity.quarters:
                         activity.quarters.append(pair)
+        # start and end dates → the quarters between
+        start_index, end_index = layout.first("start"), layout.first("end")
+        if start_index is not None or end_index is not None:
+            start_text, end_text = self.cell(row, start_index), self.cell(row, end_index)
+            first = v.date_quarter(start_text) if start_text else None
+            last = v.date_quarter(end_text) if end_text else None
+            for text, pair, index in ((start_text, first, start_index), (end_text, last, end_index)):
+                if text and text.strip() not in DASHES and pair is None:
+                    self.warn(sheet, number, index, _("Date “%(text)s” not understood: not kept.") % {"text": text[:40]}, layout)
+            pairs = []
+            if first and last and v.sane_quarters([first, last]):
+                pairs = v.span(first, last)
+            elif first and last:
+                self.warn(sheet, number, end_index, _("From %(a)s to %(b)s is longer than a plan: the dates are not kept.")
+                          % {"a": start_text, "b": end_text}, layout)
+            elif first or last:
+                pairs = [first or last]
+            for activity in activities:
+                for pair in pairs:
+                    if pair not in activity.quarters:
+                        activity.quarters.append(pair)
+            if pairs:
+                for k in range(n):
+                    written[k].append(" – ".join(t for t in (start_text, end_text) if t))
         # clean month codes (our own export): 2019-03
         index = layout.first("months")
         text = self.cell(row, index)
@@ -733,8 +848,8 @@ class Parser:
                     indicator.code = indicator.code or f"{owner.code}-i{k}"[:30]
 
 
-def parse_sheets(sheets, source_name=""):
-    parser = Parser(sheets, source_name)
+def parse_sheets(sheets, source_name="", options=None):
+    parser = Parser(sheets, source_name, options)
     # the plan's year(s): from the first rows' text (the title), for month ticks
     for sheet in sheets:
         for row in sheet.rows[:5]:

@@ -25,11 +25,13 @@ __all__ = [
 ]
 
 
-def parse_file(data, name=""):
-    """Read ``data`` (bytes) named ``name`` into a ``ParsedPlan``; ``WorkplanImportError`` when it cannot."""
+def parse_file(data, name="", options=None):
+    """Read ``data`` (bytes) named ``name`` into a ``ParsedPlan``; ``WorkplanImportError`` when it cannot.
+
+    ``options``: a ``ReadOptions`` (column mapping, header row, sheet) chosen by a person."""
     kind, sheets = read_file(data, name)
     try:
-        plan = parse_sheets(sheets, source_name=name)
+        plan = parse_sheets(sheets, source_name=name, options=options)
     except WorkplanImportError:
         raise
     except RecursionError:

@@ -7,6 +7,7 @@ refused within seconds, with bounded memory.
 """
 
 import csv
+import html
 import io
 import re
 import zipfile
@@ -14,6 +15,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+
+from clusterplan.lib.exporting import column_letter
 
 from .errors import WorkplanImportError
 
@@ -52,6 +55,7 @@ class Sheet:
     title: str
     rows: list = field(default_factory=list)  # list[list[Cell]]; rows[i] is source row i+1
     row_numbers: list = field(default_factory=list)  # the source row number of rows[i]
+    warnings: list = field(default_factory=list)  # [(row, message)] noted while reading
 
 
 def clean(value):
@@ -62,12 +66,17 @@ def clean(value):
         value = int(value)
     if hasattr(value, "strftime"):
         value = value.strftime("%Y-%m-%d")
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ").strip()
+    text = _CONTROL.sub("", str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")).strip()
     if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
         text = text[1:]  # a cell neutralised against formula injection by an export
     if len(text) > limit("MAX_CELL_CHARS"):
         text = text[: limit("MAX_CELL_CHARS")]
     return text or None
+
+
+SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".docx", ".txt", ".tsv")
+MAX_CELLS = 2_000_000  # rows × columns a spreadsheet may span (a 16,384-column sheet is refused early)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def read_file(data, name):
@@ -78,59 +87,64 @@ def read_file(data, name):
         raise error
     lower = (name or "").lower()
     if data.startswith(OLE_MAGIC):
-        raise WorkplanImportError(
-            _("This file is password-protected or in the old Excel/Word format (.xls, .doc): "
-              "remove the password or save it as .xlsx, .docx or .csv, then upload it again.")
-        )
+        if lower.endswith((".doc", ".docx")):
+            raise WorkplanImportError(
+                _("This file is an old Word document (.doc) or is password-protected: save it as .docx "
+                  "(File › Save as) without a password, then upload it again."))
+        return "xls", read_spreadsheet(data, "xls")
     if data.startswith(b"PK"):
-        names = _zip_names(data)
+        names = zip_guard(data)
         if "word/document.xml" in names:
             return "docx", read_docx(data)
         if "xl/workbook.xml" in names or any(n.startswith("xl/") for n in names):
-            return "xlsx", read_xlsx(data)
-        raise WorkplanImportError(_("This file is neither an Excel workbook (.xlsx) nor a Word document (.docx)."))
-    if lower.endswith((".xlsx", ".xlsm", ".docx")):
+            return "xlsx", read_spreadsheet(data, "xlsx")
+        if "content.xml" in names:
+            if b"opendocument.spreadsheet" not in data[:200]:
+                raise WorkplanImportError(
+                    _("This OpenDocument file is not a spreadsheet (.ods): save the plan from LibreOffice Calc "
+                      "as .ods or .xlsx, then upload it again."))
+            return "ods", read_spreadsheet(data, "ods")
+        raise WorkplanImportError(
+            _("This file is neither an Excel workbook (.xlsx, .xls), a spreadsheet (.ods) nor a Word document (.docx)."))
+    if lower.endswith((".xlsx", ".xlsm", ".docx", ".ods", ".xls")):
         raise WorkplanImportError(_("This file is not a valid workbook or document: it may be truncated or damaged."))
-    if lower.endswith((".xls", ".doc", ".pdf", ".ods", ".odt")):
-        raise WorkplanImportError(_("This file type is not supported: upload an .xlsx, .csv or .docx file."))
+    if lower.endswith((".doc", ".pdf", ".odt")):
+        raise WorkplanImportError(
+            _("This file type is not supported: upload an .xlsx, .xls, .ods, .csv or .docx file "
+              "(save a .doc or .odt as .docx; a PDF cannot be read, ask for the original spreadsheet)."))
     return "csv", read_csv(data, name)
 
 
-def _zip_names(data):
+def zip_guard(data):
+    """The names in a zip file, after counting the bytes each member really decompresses to.
+
+    A member's declared size can lie: every member is streamed and the count stops at the cap,
+    so a zip bomb costs at most ``MAX_UNCOMPRESSED_SIZE`` bytes of work and a 1 MB buffer.
+    """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise WorkplanImportError(_("This file is not a valid workbook or document: it may be truncated or damaged."))
-    total = sum(info.file_size for info in infos)
-    if total > limit("MAX_UNCOMPRESSED_SIZE") or len(infos) > 10000:
-        raise WorkplanImportError(
-            _("The file unpacks to more than %(max)s MB: it is refused (too large, or a zip bomb).")
-            % {"max": limit("MAX_UNCOMPRESSED_SIZE") // 1048576}
-        )
-    for info in infos:
-        if info.compress_size and info.file_size / info.compress_size > 1000 and info.file_size > 10 * 1048576:
-            raise WorkplanImportError(_("The file is refused: its content is compressed suspiciously (a zip bomb)."))
+    cap = limit("MAX_UNCOMPRESSED_SIZE")
+    too_large = WorkplanImportError(
+        _("The file unpacks to more than %(max)s MB: it is refused (too large, or a zip bomb).")
+        % {"max": cap // 1048576})
+    if len(infos) > 10000 or sum(info.file_size for info in infos) > cap:
+        raise too_large
+    total = 0
+    try:
+        for info in infos:
+            with archive.open(info) as stream:
+                while chunk := stream.read(1 << 20):
+                    total += len(chunk)
+                    if total > cap:
+                        raise too_large
+    except WorkplanImportError:
+        raise
+    except Exception:
+        raise WorkplanImportError(_("This file is not a valid workbook or document: it may be truncated or damaged."))
     return {info.filename for info in infos}
-
-
-def _sheet_title_finder(data):
-    """``xl/worksheets/sheet1.xml`` → the sheet's name, for messages (the path when unknown)."""
-
-    def title_of(path):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
-                rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-            target = path.split("xl/", 1)[-1]
-            rel = re.search(r'Id="([^"]+)"[^>]*Target="/?(?:xl/)?' + re.escape(target) + '"', rels) or re.search(
-                r'Target="/?(?:xl/)?' + re.escape(target) + r'"[^>]*Id="([^"]+)"', rels)
-            name = re.search(r'<(?:\w+:)?sheet [^>]*name="([^"]+)"[^>]*r:id="' + re.escape(rel.group(1)) + '"', workbook)
-            return name.group(1)
-        except Exception:
-            return path
-
-    return title_of
 
 
 def _too_many_rows(sheet_title):
@@ -140,79 +154,74 @@ def _too_many_rows(sheet_title):
     )
 
 
-_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+def _too_wide(sheet_title, width):
+    return WorkplanImportError(
+        _("The sheet has content up to column %(column)s: delete the columns to the right of the table "
+          "(or the stray cells far away), then upload it again.") % {"column": column_letter(min(width, 16384))},
+        sheet=sheet_title,
+    )
 
 
-def _count_rows(data, title_of):
-    """Count the rows of every worksheet by streaming its XML, before openpyxl parses anything.
-
-    openpyxl reads a whole sheet to size it when its ``<dimension>`` is missing; a million-row
-    sheet would take a minute. Streaming the XML and counting row tags stops at the cap.
-    """
-    max_rows = limit("MAX_ROWS")
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for info in archive.infolist():
-            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
-                continue
-            count, tail = 0, b""
-            with archive.open(info) as stream:
-                while chunk := stream.read(1 << 20):
-                    block = tail + chunk
-                    count += len(_ROW_TAG.findall(block))
-                    tail = block[-16:]
-                    count -= len(_ROW_TAG.findall(tail))
-                    if count > max_rows * 2:
-                        raise _too_many_rows(title_of(info.filename))
-
-
-def read_xlsx(data):
-    import openpyxl
+def read_spreadsheet(data, kind):
+    """xlsx, xlsm, xls and ods through calamine; shading and percent formats from the xlsx XML."""
+    import python_calamine
 
     try:
-        _count_rows(data, _sheet_title_finder(data))
-    except WorkplanImportError:
-        raise
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except python_calamine.PasswordError:
+        raise WorkplanImportError(_("This workbook is password-protected: remove the password, then upload it again."))
     except Exception:
+        if kind == "xls":
+            raise WorkplanImportError(
+                _("This file is password-protected, or an old Excel/Word file that cannot be read: remove the password "
+                  "or save it as .xlsx, then upload it again."))
         raise WorkplanImportError(_("This file is not a valid workbook or document: it may be truncated or damaged."))
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except WorkplanImportError:
-        raise
-    except Exception:
-        raise WorkplanImportError(_("This file is not a valid workbook or document: it may be truncated or damaged."))
-    sheets = []
-    shading = {}  # style id → shaded (solid fill that is not white)
+    formats = xlsx_formats(data) if kind == "xlsx" else {}
     max_rows, max_cols = limit("MAX_ROWS"), limit("MAX_COLUMNS")
+    sheets = []
     try:
-        for worksheet in workbook.worksheets:
-            if not hasattr(worksheet, "iter_rows"):
+        for meta in workbook.sheets_metadata:
+            if str(getattr(meta, "typ", "")).lower().endswith(("chartsheet", "vba", "macrosheet", "dialogsheet")):
                 continue
-            declared = getattr(worksheet, "_max_row", None) or 0
-            if declared > max_rows * 5:
-                raise _too_many_rows(worksheet.title)
-            sheet = Sheet(title=worksheet.title)
-            blank_run = 0
-            for number, raw in enumerate(worksheet.iter_rows(), start=1):
+            title = clean(meta.name) or "?"
+            dims = formats.get(title, {}).get("size")
+            if dims:
+                if dims[0] > max_rows * 5:
+                    raise _too_many_rows(title)
+                if dims[0] * dims[1] > MAX_CELLS:
+                    raise _too_wide(title, dims[1])
+            worksheet = workbook.get_sheet_by_name(meta.name)
+            if worksheet.total_height > max_rows * 5:
+                raise _too_many_rows(title)
+            if worksheet.height * worksheet.width > MAX_CELLS:
+                raise _too_wide(title, worksheet.width)
+            styled = formats.get(title, {}).get("cells", {})
+            first_row, first_col = worksheet.start or (0, 0)
+            sheet = Sheet(title=title)
+            for offset, raw in enumerate(worksheet.iter_rows()):
+                number = first_row + offset + 1
                 row = []
                 empty = True
-                for cell in raw[:max_cols]:
-                    value = clean(getattr(cell, "value", None))
-                    style_id = getattr(cell, "_style_id", 0)
-                    shaded = bool(style_id) and _is_shaded(workbook, style_id, shading)
-                    if value is not None:
+                for k, value in enumerate(raw[: max(0, max_cols - first_col)]):
+                    style = styled.get((number, first_col + k))
+                    if style and style[1] and isinstance(value, (int, float)) and not isinstance(value, bool):
+                        value = f"{value * 100:.10g} %"
+                    text = clean(value)
+                    if text is not None:
                         empty = False
-                    row.append(Cell(value, shaded))
+                    row.append(Cell(text, bool(style and style[0])))
+                if first_col:
+                    row = [Cell(None) for _ in range(min(first_col, max_cols))] + row
+                    row = row[:max_cols]
                 if empty and not any(c.shaded for c in row):
-                    blank_run += 1
-                    if blank_run > max_rows:
-                        break  # a sheet of blank rows: stop reading
                     continue
-                blank_run = 0
                 if len(sheet.rows) >= max_rows:
-                    raise _too_many_rows(worksheet.title)
+                    raise _too_many_rows(title)
                 sheet.rows.append(row)
                 sheet.row_numbers.append(number)
+            formulas = formats.get(title, {}).get("formulas")
+            if formulas:
+                _put_formulas(sheet, formulas, max_cols)
             sheets.append(sheet)
     except WorkplanImportError:
         raise
@@ -223,16 +232,108 @@ def read_xlsx(data):
     return sheets
 
 
-def _is_shaded(workbook, style_id, cache):
-    if style_id not in cache:
-        try:
-            fill = workbook._fills[workbook._cell_styles[style_id].fillId]
-            color = getattr(fill.fgColor, "rgb", None)
-            cache[style_id] = fill.fill_type == "solid" and (
-                not isinstance(color, str) or color.upper() not in ("00FFFFFF", "FFFFFFFF"))
-        except (IndexError, AttributeError, KeyError):
-            cache[style_id] = False
-    return cache[style_id]
+def _put_formulas(sheet, formulas, max_cols):
+    """Formulas without a cached value (never computed): kept as their text, never evaluated."""
+    rows = dict(zip(sheet.row_numbers, sheet.rows))
+    for (number, col), formula in formulas.items():
+        if col >= max_cols:
+            continue
+        row = rows.setdefault(number, [])
+        row.extend(Cell(None) for _ in range(col + 1 - len(row)))
+        if row[col].value is None:
+            row[col] = Cell(clean(formula), row[col].shaded)
+    ordered = sorted(rows.items())
+    sheet.row_numbers, sheet.rows = [n for n, _r in ordered], [r for _n, r in ordered]
+
+
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
+_ATTR_R = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_ATTR_S = re.compile(rb'\bs="(\d+)"')
+_FORMULA = re.compile(rb"<(?:\w+:)?c\b([^>]*?)>\s*<(?:\w+:)?f\b[^>]*>([^<]*)</(?:\w+:)?f>\s*(?:<(?:\w+:)?v\b[^>]*>([^<]*)<)?")
+
+
+def _column_index(letters):
+    index = 0
+    for char in letters:
+        index = index * 26 + char - 64
+    return index - 1
+
+
+def xlsx_formats(data):
+    """``{sheet title: {"cells": {(row, col): (shaded, percent)}, "size": (rows, cols)}}`` read from the
+    xlsx XML itself (styles.xml and each sheet), with defusedxml: no openpyxl, no formulas evaluated."""
+    from defusedxml import ElementTree
+
+    out = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            styles = {}
+            if "xl/styles.xml" in names:
+                root = ElementTree.fromstring(archive.read("xl/styles.xml"))
+                ns = root.tag.split("}")[0] + "}" if root.tag.startswith("{") else ""
+                custom = {n.get("numFmtId"): n.get("formatCode") or "" for n in root.iter(f"{ns}numFmt")}
+                fills = []
+                fills_node = root.find(f"{ns}fills")
+                for fill in (fills_node if fills_node is not None else []):
+                    pattern = fill.find(f"{ns}patternFill")
+                    solid = pattern is not None and pattern.get("patternType") == "solid"
+                    colour = pattern.find(f"{ns}fgColor") if pattern is not None else None
+                    rgb = (colour.get("rgb") or "").upper() if colour is not None else ""
+                    fills.append(solid and rgb not in ("FFFFFFFF", "00FFFFFF"))
+                xfs = root.find(f"{ns}cellXfs")
+                for k, xf in enumerate(xfs if xfs is not None else []):
+                    fill_id, fmt_id = int(xf.get("fillId") or 0), xf.get("numFmtId") or "0"
+                    shaded = fill_id < len(fills) and fills[fill_id]
+                    percent = fmt_id in ("9", "10") or "%" in custom.get(fmt_id, "")
+                    if shaded or percent:
+                        styles[str(k).encode()] = (shaded, percent)
+            workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+            rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace") if "xl/_rels/workbook.xml.rels" in names else ""
+            targets = {}
+            for rel in re.finditer(r"<Relationship\b[^>]*>", rels):
+                rid, target = re.search(r'Id="([^"]+)"', rel.group(0)), re.search(r'Target="([^"]+)"', rel.group(0))
+                if rid and target:
+                    path = target.group(1).lstrip("/")
+                    targets[rid.group(1)] = path if path.startswith("xl/") else "xl/" + path
+            for sheet in re.finditer(r"<(?:\w+:)?sheet\b[^>]*>", workbook):
+                tag = sheet.group(0)
+                name, rid = re.search(r'\bname="([^"]*)"', tag), re.search(r'\br:id="([^"]+)"|\bid="([^"]+)"', tag)
+                if not name or not rid:
+                    continue
+                path = targets.get(rid.group(1) or rid.group(2))
+                if path not in names:
+                    continue
+                title = clean(html.unescape(name.group(1))) or "?"
+                cells, formulas, rows, cols = {}, {}, 0, 0
+                with archive.open(path) as stream:
+                    tail = b""
+                    while chunk := stream.read(1 << 20):
+                        block = tail + chunk
+                        cut = max(block.rfind(b"</row>") + 6, block.rfind(b"</c>") + 4, 0) or block.rfind(b">") + 1
+                        block, tail = block[:cut], block[cut:]
+                        for match in _CELL_TAG.finditer(block):
+                            attrs = match.group(1)
+                            ref = _ATTR_R.search(attrs)
+                            if not ref:
+                                continue
+                            col, row_number = _column_index(ref.group(1)), int(ref.group(2))
+                            if col + 1 > cols:
+                                cols = col + 1
+                            if row_number > rows:
+                                rows = row_number
+                            style = _ATTR_S.search(attrs)
+                            if style and style.group(1) in styles:
+                                cells[(int(ref.group(2)), col)] = styles[style.group(1)]
+                        for match in _FORMULA.finditer(block):
+                            ref = _ATTR_R.search(match.group(1))
+                            if ref and not match.group(3) and len(formulas) < 100000:  # no cached value: keep the text
+                                formula = html.unescape(match.group(2).decode("utf-8", "replace"))
+                                formulas[(int(ref.group(2)), _column_index(ref.group(1)))] = "=" + formula
+                out[title] = {"cells": cells, "formulas": formulas, "size": (rows, cols)}
+    except Exception:
+        return out  # formatting is a bonus: the values are still read by calamine
+    return out
 
 
 def decode_text(data):
@@ -262,11 +363,17 @@ def read_csv(data, name="plan.csv"):
     except csv.Error:
         counts = {d: sample.count(d) for d in ";,\t"}
         delimiter = max(counts, key=counts.get)
-    title = (name or "plan.csv").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    title = clean((name or "plan.csv").rsplit("/", 1)[-1].rsplit(".", 1)[0][:80]) or "plan"
     sheet = Sheet(title=title)
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+        sheet.warnings.append((0, _("The file holds NUL characters (binary data): they were removed; check the values.")))
     max_rows, max_cols = limit("MAX_ROWS"), limit("MAX_COLUMNS")
+    number = 0
     try:
         for number, raw in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+            if len(raw) > max_cols and any(value.strip() for value in raw[max_cols:]):
+                sheet.warnings.append((number, _("Values beyond column %(max)s are ignored.") % {"max": max_cols}))
             row = [Cell(clean(value)) for value in raw[:max_cols]]
             if not any(c.value for c in row):
                 continue
@@ -275,8 +382,23 @@ def read_csv(data, name="plan.csv"):
             sheet.rows.append(row)
             sheet.row_numbers.append(number)
     except csv.Error as error:
-        raise WorkplanImportError(_("The CSV file cannot be read: %(error)s") % {"error": error})
+        if "field limit" in str(error):
+            raise WorkplanImportError(
+                _("A cell of the CSV file is longer than %(max)s characters, or a quotation mark is never closed: "
+                  "check the row after row %(row)s.") % {"max": csv.field_size_limit(), "row": number})
+        raise WorkplanImportError(
+            _("The CSV file cannot be read after row %(row)s (a quotation mark or a line break is misplaced): "
+              "save it again as CSV UTF-8 from the spreadsheet.") % {"row": number})
     return [sheet]
+
+
+def docx_span(value, grid_width):
+    """A ``w:gridSpan`` value as a number of columns: junk, or wider than the table's grid → 1."""
+    try:
+        span = int(str(value).strip())
+    except (TypeError, ValueError):
+        return 1
+    return span if 1 <= span <= grid_width else 1
 
 
 def read_docx(data):
@@ -322,6 +444,8 @@ def read_docx(data):
         if child.tag == qn("w:p"):
             add([Cell(text_of(child))])
         elif child.tag == qn("w:tbl"):
+            grid = child.find(qn("w:tblGrid"))
+            grid_width = min(len(grid.findall(qn("w:gridCol"))) if grid is not None else 0, max_cols) or max_cols
             for tr in child.iter(qn("w:tr")):
                 row = []
                 for tc in tr.findall(qn("w:tc")):
@@ -330,7 +454,7 @@ def read_docx(data):
                     if props is not None:
                         grid = props.find(qn("w:gridSpan"))
                         if grid is not None:
-                            span = int(grid.get(qn("w:val")) or 1)
+                            span = docx_span(grid.get(qn("w:val")), grid_width)
                         vmerge = props.find(qn("w:vMerge"))
                         if vmerge is not None and vmerge.get(qn("w:val")) in (None, "continue"):
                             continued = True
@@ -338,7 +462,9 @@ def read_docx(data):
                         shaded = shade is not None and (shade.get(qn("w:fill")) or "auto").lower() not in ("auto", "ffffff")
                     else:
                         shaded = False
+                    if len(row) >= max_cols:
+                        break  # the table is wider than any plan: the rest is not read
                     row.append(Cell(None if continued else text_of(tc), shaded))
-                    row.extend(Cell(None, shaded) for _ in range(span - 1))
+                    row.extend(Cell(None, shaded) for _ in range(min(span, max_cols - len(row) + 1) - 1))
                 add(row[:max_cols])
     return [sheet]

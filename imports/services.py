@@ -30,6 +30,7 @@ class ImportSummary:
     archived_activities: list = field(default_factory=list)  # titles
     archived_indicators: list = field(default_factory=list)
     new_actors: list = field(default_factory=list)
+    changes: list = field(default_factory=list)  # (row, field, old, new) of the rows updated in place
     dry_run: bool = False
 
     @property
@@ -142,13 +143,62 @@ def _insert_objects(model, objects, workplan, known_ids):
         obj._state.adding = False
 
 
-def _set_if_changed(obj, values):
+SHOWN_FIELDS = {"code", "title", "text", "level", "place", "resources", "status", "period_text", "kind", "target",
+                "baseline", "unit", "means_of_verification"}
+MAX_CHANGES_SHOWN = 500
+
+
+def _set_if_changed(obj, values, changes=None, label=""):
+    """Set ``values`` on ``obj``; ``True`` when one differed. ``changes`` collects, for the preview,
+    ``(label, field, old, new)`` of the visible fields (the row's old → new)."""
     changed = False
     for name, value in values.items():
-        if getattr(obj, name) != value:
+        old = getattr(obj, name)
+        if old != value:
+            if changes is not None and name in SHOWN_FIELDS and len(changes) < MAX_CHANGES_SHOWN:
+                changes.append((label or str(obj), name, "" if old is None else str(old), "" if value is None else str(value)))
             setattr(obj, name, value)
             changed = True
     return changed
+
+
+def lock_workplan_slug(slug):
+    """Serialise every import of one plan until the transaction ends: an advisory lock on the slug
+    on PostgreSQL (it also covers a plan not created yet); SQLite allows one writer at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"clusterplan-import:{slug}"])
+
+
+class SessionAlreadySaved(Exception):
+    """The import session was confirmed before (a double click, or an old tab)."""
+
+
+class SessionSuperseded(Exception):
+    """A newer import of the same plan was saved after this session was uploaded."""
+
+
+@transaction.atomic
+def import_session_confirm(session, user, parse):
+    """Confirm ``session`` once: the session row is claimed by a conditional UPDATE (a second
+    confirm, even at the same moment, finds it claimed and changes nothing), then the plan is
+    saved under the plan's lock. ``parse``: ``session`` → ``ParsedPlan``."""
+    from .models import ImportSession
+
+    now = timezone.now()
+    claimed = ImportSession.objects.filter(pk=session.pk, committed_at__isnull=True).update(committed_at=now)
+    if not claimed:
+        raise SessionAlreadySaved()
+    lock_workplan_slug(session.slug)
+    newer = ImportSession.objects.filter(slug=session.slug, committed_at__isnull=False, created_at__gt=session.created_at)
+    if newer.exclude(pk=session.pk).exists():
+        raise SessionSuperseded()
+    parsed = parse(session)
+    summary = workplan_import_commit(parsed, slug=session.slug, user=user, title=session.title or None,
+                                     decisions=session.decisions)
+    ImportSession.objects.filter(pk=session.pk).update(workplan=summary.workplan)
+    session.committed_at, session.workplan = now, summary.workplan
+    return summary
 
 
 @transaction.atomic
@@ -168,7 +218,8 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
     title = (title or parsed.title or slug)[:300]
     start = Quarter.dates_of(*parsed.start)[0] if parsed.start else None
     end = Quarter.dates_of(*parsed.end)[1] if parsed.end else None
-    workplan = Workplan.objects.filter(slug=slug).first()
+    lock_workplan_slug(slug)
+    workplan = Workplan.objects.select_for_update().filter(slug=slug).first()
     if workplan is None:
         workplan = Workplan.objects.create(
             slug=slug, title=title, cluster=cluster, start_date=start, end_date=end, notes="\n".join(parsed.notes),
@@ -210,7 +261,7 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
                 summary.created["objectives"] += 1
             else:
                 used.add(obj.pk)
-                if _set_if_changed(obj, values):
+                if _set_if_changed(obj, values, summary.changes, f"{obj.code} {obj.title}"[:120]):
                     to_update.append(obj)
                     summary.updated["objectives"] += 1
             objective_of[id(parsed_objective)] = obj
@@ -239,7 +290,7 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
                 summary.created["results"] += 1
             else:
                 used.add(result.pk)
-                if _set_if_changed(result, values):
+                if _set_if_changed(result, values, summary.changes, f"{result.code} {result.title}"[:120]):
                     to_update.append(result)
                     summary.updated["results"] += 1
             result_of[id(parsed_result)] = result
@@ -278,7 +329,7 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
             summary.created["activities"] += 1
         else:
             used.add(activity.pk)
-            changed = _set_if_changed(activity, values)
+            changed = _set_if_changed(activity, values, summary.changes, f"{activity.code} {activity.title}"[:120])
             search = activity.build_search_text()
             if activity.search_text != search:
                 activity.search_text, changed = search, True
@@ -381,7 +432,7 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
             used.add(indicator.pk)
             if indicator.target is not None and pi.target is not None:
                 values["target"] = indicator.target if indicator.target == pi.target else pi.target
-            if _set_if_changed(indicator, values):
+            if _set_if_changed(indicator, values, summary.changes, f"{indicator.code} {indicator.text}"[:120]):
                 indicator.source_ref = pi.ref[:100]
                 to_update.append(indicator)
                 summary.updated["indicators"] += 1

@@ -13,6 +13,7 @@ class ParsedIndicator:
     means_of_verification: str = ""
     code: str = ""
     ref: str = ""  # "Plan!C14"
+    targets: list = field(default_factory=list)  # phased targets [((year, quarter), Decimal)]
 
 
 @dataclass
@@ -70,6 +71,7 @@ class ParsedPlan:
     notes: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     unknown_columns: list = field(default_factory=list)
+    columns: list = field(default_factory=list)  # every header column: sheet, header_row, index, label, field, samples
     start: tuple | None = None  # (year, quarter)
     end: tuple | None = None
 

@@ -78,6 +78,24 @@ _QUARTER_TOKEN = re.compile(r"(?:(\d{4})\s*-?\s*)?(?<![a-z])[qt]([1-4])(?![\d])(
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 
 
+FIRST_YEAR, LAST_YEAR = 1990, 2100  # quarters outside are never created
+MAX_PLAN_YEARS = 15
+
+
+def sane_year(year):
+    return year is not None and FIRST_YEAR <= year <= LAST_YEAR
+
+
+def sane_quarters(quarters):
+    """Every quarter within 1990–2100 and the whole within a plan's longest span (15 years)."""
+    if not quarters:
+        return True
+    if not all(sane_year(y) for y, _n in quarters):
+        return False
+    ordinals = [y * 4 + n for y, n in quarters]
+    return max(ordinals) - min(ordinals) < MAX_PLAN_YEARS * 4
+
+
 def month_number(text):
     folded = fold(text).strip().rstrip(".")
     return MONTHS.get(folded)
@@ -115,7 +133,10 @@ def parse_period(text, year=None):
             if y is None:
                 return [], False, False
             pairs.append((y, int(token.group(2))))
-        ranged = re.search(r"[qt][1-4]\s*(?:-|–|à|a|to|au)\s*(?:\d{4}\s*-?\s*)?[qt][1-4]", folded)
+        if not sane_quarters(pairs):
+            return [], False, False
+        ranged = re.search(
+            r"[qt][1-4]\s*(?:-?\s*\d{4})?\s*(?:-|–|—|à|a|to|au|jusqu'au|until)\s*(?:\d{4}\s*-?\s*)?[qt][1-4]", folded)
         if ranged and len(pairs) == 2:
             return span(pairs[0], pairs[1]), False, True
         for pair in pairs:
@@ -133,6 +154,8 @@ def parse_period(text, year=None):
             if y is None:
                 return [], False, False
             filled.append((y, month))
+        if not all(sane_year(y) for y, _m in filled):
+            return [], False, False
         if len(filled) >= 2 and re.search(r"\b(a|au|to|until|jusqu)\b|-|–", folded):
             first, last = filled[0], filled[-1]
             return span((first[0], Quarter.number_of_month(first[1])), (last[0], Quarter.number_of_month(last[1]))), False, True
@@ -143,6 +166,8 @@ def parse_period(text, year=None):
         return quarters, False, True
     years = [int(y) for y in _YEAR.findall(folded)]
     if years:
+        if not sane_quarters([(years[0], 1), (years[-1], 4)]):
+            return [], False, False
         if len(years) >= 2:
             return span((years[0], 1), (years[-1], 4)), False, True
         return span((years[0], 1), (years[0], 4)), False, True
@@ -155,6 +180,26 @@ _PAREN = re.compile(r"\(([^()]*)\)")
 _SMALL_SLASH = re.compile(r"\b([a-zà-ÿ]{1,4})/([a-zà-ÿ]{1,4})\b")
 _SPLIT = re.compile(r"\s*(?:/|,|&|;|\n|\bet\b|\band\b|\+(?=\s))\s*")
 LEAD_NOTES = ("chef de file", "chefs de file", "lead", "co-lead", "colead")
+SUPPORT_NOTES = ("appui", "support", "en appui", "in support", "soutien", "supporting")
+
+
+def date_quarter(text):
+    """A start or end date (an Excel date read as 2020-03-15, or 15/03/2020, 03/2020, "mars 2020")
+    → ``(year, quarter)``, else ``None``."""
+    folded = fold(text or "").strip()
+    m = (re.match(r"^((?:19|20)\d\d)-(\d{1,2})(?:-\d{1,2})?(?:[ t].*)?$", folded)
+         or re.match(r"^(?:\d{1,2}[/.-])?(\d{1,2})[/.-]((?:19|20)\d\d)$", folded))
+    if m:
+        a, b = int(m.group(1)), int(m.group(2))
+        year, month = (a, b) if a > 12 else (b, a)
+    else:
+        m = re.match(rf"^(?:\d{{1,2}}(?:er)?\s+)?({_MONTH_RE})\.?\s+((?:19|20)\d\d)$", folded)
+        if not m:
+            return None
+        year, month = int(m.group(2)), MONTHS[m.group(1)]
+    if not (1 <= month <= 12 and sane_year(year)):
+        return None
+    return year, Quarter.number_of_month(month)
 
 
 def split_actors(text):

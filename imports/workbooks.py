@@ -4,7 +4,7 @@ import io
 
 from django.utils.translation import gettext as _
 
-from clusterplan.lib.exporting import column_letter
+from clusterplan.lib.exporting import column_letter, neutralise
 
 from .readers import read_file
 
@@ -30,6 +30,12 @@ def annotated_workbook(data, name, warnings):
     kind, sheets = read_file(data, name)
     if kind == "xlsx":
         workbook = openpyxl.load_workbook(io.BytesIO(data))
+        for worksheet in workbook.worksheets:  # formulas come back as inert text, never live
+            for row in worksheet.iter_rows():
+                for cell in row:
+                    if cell.data_type == "f" and isinstance(cell.value, str):
+                        cell.value = neutralise(cell.value)
+                        cell.data_type = "s"
     else:
         workbook = openpyxl.Workbook()
         workbook.remove(workbook.active)

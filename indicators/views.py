@@ -285,18 +285,28 @@ def evidence_download(request, pk):
 # --- a plan's quarter: the grid, closing and reopening ------------------------------------
 
 
-def _grid_rows(user, workplan, quarter, organisation=None, coordinating=True):
-    """The grid's rows: every active indicator of the plan with the organisation it reports for.
+# A large plan's quarter grid comes in pages of this many indicators (issue 16: a plan of 5,000
+# indicators in one form took seconds to build and a browser to its knees).
+GRID_PAGE_INDICATORS = 200
+GRID_ORDER = ("activity__order", "activity_id", "order", "id")
+
+
+def _grid_rows(user, workplan, quarter, organisation=None, coordinating=True, page_number=None):
+    """(rows, page): the grid's rows for one page of the plan's active indicators (constant
+    queries whatever the plan's size), each with the organisation it reports for.
 
     A coordinator gets every indicator (for ``organisation`` when chosen, otherwise each
     activity's lead); a member only the indicators their organisation may report on. A row
     whose organisation is not responsible for the activity is shown, not editable, with why."""
+    ids = Indicator.objects.active().for_workplan(workplan).order_by(*GRID_ORDER).values_list("pk", flat=True)
+    page = Paginator(ids, GRID_PAGE_INDICATORS).get_page(page_number)
+    page_ids = list(page.object_list)
     indicators = list(
-        Indicator.objects.active().for_workplan(workplan).select_related("workplan__cluster", "activity", "result", "objective")
+        Indicator.objects.filter(pk__in=page_ids).select_related("workplan__cluster", "activity", "result", "objective")
         .prefetch_related(Prefetch("activity__actor_links", queryset=ActivityActor.objects.select_related("actor")))
-        .order_by("activity__order", "activity_id", "order", "id")
+        .order_by(*GRID_ORDER)
     )
-    reports = ProgressReport.objects.filter(indicator__workplan=workplan, quarter__ordinal__in=[quarter.ordinal, quarter.ordinal - 1]).select_related("quarter", "organisation", "created_by", "last_saved_by")
+    reports = ProgressReport.objects.filter(indicator_id__in=page_ids, quarter__ordinal__in=[quarter.ordinal, quarter.ordinal - 1]).select_related("quarter", "organisation", "created_by", "last_saved_by")
     current, previous = {}, {}
     for report in reports:
         target = current if report.quarter_id == quarter.pk else previous
@@ -322,7 +332,7 @@ def _grid_rows(user, workplan, quarter, organisation=None, coordinating=True):
             "can_submit": report is not None and report.can_be_submitted and not refusal,
             "can_validate": report is not None and coordinating and can_validate(user, report),
         })
-    return rows
+    return rows, page
 
 
 def _parse_grid(post, rows):
@@ -399,7 +409,7 @@ def quarter_grid(request, slug, quarter):
         organisation = get_object_or_404(Actor, pk=org_id)
     elif not coordinating:
         organisation = organisations_of_member(request.user)[0]
-    rows = _grid_rows(request.user, workplan, quarter, organisation, coordinating)
+    rows, page = _grid_rows(request.user, workplan, quarter, organisation, coordinating, request.GET.get("page"))
     errors = []
     status = 200
     if request.method == "POST":
@@ -440,7 +450,14 @@ def quarter_grid(request, slug, quarter):
         "closures": closures, "quarters": workplan.quarters(), "organisation": organisation,
         "coordinating": coordinating,
         "actors": Actor.objects.order_by("acronym").only("pk", "acronym") if coordinating else [],
+        "page": page, "querystring": _grid_querystring(request),
     }, status=status)
+
+
+def _grid_querystring(request):
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 @require_POST

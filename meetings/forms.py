@@ -70,7 +70,14 @@ class ActionPointForm(forms.ModelForm):
         max_length=500,
         help_text=_("Organisations (acronyms) and people, separated by commas or slashes."),
     )
-    activity = forms.TypedChoiceField(label=_("Workplan activity"), required=False, coerce=int, empty_value=None)
+    # One text input per row tied to a single <datalist> of the plans' activities shared by
+    # every row (issue 16: no drop-down repeating every activity in each row). It submits the
+    # activity's label, or its id as before.
+    activity = forms.CharField(
+        label=_("Workplan activity"), required=False, max_length=300,
+        widget=forms.TextInput(attrs={"list": "activity-choices", "autocomplete": "off"}),
+        help_text=_("Type a code or a few words and pick the activity from the list."),
+    )
 
     class Meta:
         model = ActionPoint
@@ -83,15 +90,22 @@ class ActionPointForm(forms.ModelForm):
 
     def __init__(self, *args, activity_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["activity"].choices = [("", "—"), *activity_choices]
+        self.activity_labels = dict(activity_choices)
         if self.instance.pk:
             self.initial["who"] = self.instance.owners_display()
-            self.initial["activity"] = self.instance.activity_id
+            if self.instance.activity_id:
+                self.initial["activity"] = self.activity_labels.get(self.instance.activity_id, self.instance.activity_id)
 
     def clean_activity(self):
-        pk = self.cleaned_data.get("activity")
-        if pk is None:
+        value = (self.cleaned_data.get("activity") or "").strip()
+        if not value:
             return None
+        if value.isdigit():
+            pk = int(value)
+        else:
+            pk = next((pk for pk, label in self.activity_labels.items() if label == value), None)
+            if pk is None:
+                raise forms.ValidationError(_("Pick the activity from the list (or leave it empty)."))
         activity = Activity.objects.active().filter(pk=pk).first()
         if activity is None:
             raise forms.ValidationError(_("This activity no longer exists."))
@@ -101,14 +115,22 @@ class ActionPointForm(forms.ModelForm):
 class ActionPointFormSet(BaseInlineFormSet):
     """Builds the activity choices once for every row (one query, not one per row)."""
 
+    @property
+    def activity_choices(self):
+        """[(pk, label)] of the active activities: one query, shared by every row and the datalist."""
+        if not hasattr(self, "_activity_choices"):
+            activities = (
+                Activity.objects.active().order_by("workplan__title", "order", "id")
+                .values_list("pk", "workplan__slug", "code", "title")
+            )
+            self._activity_choices = [
+                (pk, f"{slug} · {code} {title[:70]}".strip()) for pk, slug, code, title in activities
+            ]
+        return self._activity_choices
+
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
-        if not hasattr(self, "_activity_choices"):
-            activities = Activity.objects.active().select_related("workplan").order_by("workplan__title", "order", "id")
-            self._activity_choices = [
-                (a.pk, f"{a.workplan.slug} · {a.code} {a.title[:70]}".strip()) for a in activities
-            ]
-        kwargs["activity_choices"] = self._activity_choices
+        kwargs["activity_choices"] = self.activity_choices
         return kwargs
 
 

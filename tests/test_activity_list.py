@@ -143,7 +143,8 @@ def test_csv_export_follows_the_filters_and_neutralises_formulas(client_for, use
     Activity.objects.filter(pk=data["late"].pk).update(title="=HYPERLINK(\"http://evil\")")
     response = client_for(users.member).get(reverse("reports:activity_export", args=["csv"]) + "?workplan=autre-plan")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))  # French Excel by default
+    assert response.streaming  # issue 16: a large plan's rows are sent as they are read
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";"))  # French Excel by default
     assert len(rows) == 3
     titles = [row[2] for row in rows[1:]]
     assert "'=HYPERLINK(\"http://evil\")" in titles
@@ -172,3 +173,42 @@ def test_search_text_kept_up_to_date(client_for, users, data):
 
 def test_post_is_405(client_for, users, data):
     assert client_for(users.member).post(URL).status_code == 405
+
+
+def test_csv_stream_sends_the_rows_in_chunks():
+    from reports.views import _csv_stream
+
+    pieces = list(_csv_stream(["a", "b"], ([str(i), "x"] for i in range(450)), "data", chunk=200))
+    assert len(pieces) == 4  # the headers, then 200 + 200 + 50 rows
+    assert pieces[0].startswith("\ufeffa,b")
+    assert "".join(pieces).count("\r\n") == 451
+
+
+def test_csv_export_queries_grow_with_chunks_not_rows(client_for, users, data, monkeypatch):
+    """Issue 16: the export reads plain values, a chunk of activities at a time (4 queries a chunk)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports import views
+
+    real = views._export_rows
+    monkeypatch.setattr(views, "_export_rows", lambda activities: real(activities, chunk=2))
+    client = client_for(users.member)
+    url = reverse("reports:activity_export", args=["csv"]) + "?workplan=autre-plan"
+
+    def export():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+            body = b"".join(response.streaming_content).decode("utf-8-sig")
+        return len(captured), body
+
+    queries, body = export()
+    assert body.count("\r\n") == 3  # headers + 2 activities: one chunk
+    late = data["late"]
+    for n in range(2):  # one more chunk
+        extra = Activity.objects.create(workplan=late.workplan, objective=late.objective, code=f"2.{n + 3}", title="x")
+        extra.quarters.set(late.quarters.all())
+    more_queries, body = export()
+    assert body.count("\r\n") == 5
+    assert more_queries == queries + 4
+    assert "2021-Q1 2021-Q2 2021-Q3 2021-Q4" in body

@@ -21,6 +21,7 @@ fillings of each route.
 """
 
 import datetime
+import json
 import logging
 import os
 import re
@@ -59,12 +60,16 @@ GARBAGE = [
 ]
 # Sent in one field at a time while the others keep their defaults (reaches the services).
 FIELD_GARBAGE = ["", "abc", "-1", "1.5", "NaN", "1e309", str(10**30), LONG, "a\x00b"]
-MAX_FIELDS = 14  # fields that get garbage one at a time, per form (a formset's first row only)
+MAX_FIELDS = 10  # fields that get garbage one at a time, per form (a formset's first row only)
 ALL_FIELD_VARIANTS = 8  # payloads with garbage in every field
 NUMERIC_NAME = re.compile(r"value|version|organisation|quarter|count|date|deadline|TOTAL_FORMS|INITIAL_FORMS|id$|_F$|_M$|age|cercle|owner|pk")
 GENERIC_FIELDS = {"version": "1", "comment": "x", "value": "1", "reason": "x", "name": "x", "organisation": "1"}
-REFUSED_TRIES = 4  # a view that refused this many payloads (403/404/login) is not sent the rest
+REFUSED_TRIES = 2  # a view that refused this many payloads (403/404/login) is not sent the rest
 LOGIN_URL = "/accounts/login/"
+JSON_VARIANTS = 4
+JSON_GARBAGE = ["", "abc", -1, 1.5, "NaN", "1e309", 10**30, LONG, "a\x00b", None, [], {"a": {"b": 1}}, True,
+                "<script>x</script>", "2020-Q9", -(10**20), "²"]
+BROKEN_JSON = ["{", "[1, 2]", "null", "\"x\"", '{"value": NaN, "version": Infinity}', "{\"a\": 1e999}"]
 QUERY_GARBAGE = {"organisation": "²", "page": "-1", "q": "<script>\x1b", "sort": "zz", "quarter": "abc",
                  "workplan": "-5", "status": LONG[:2000], "cluster": "1e309", "year": "NaN", "kind": "\x00"}
 
@@ -76,28 +81,48 @@ ADMIN_MODELS = ["indicators.progressreport", "indicators.indicator", "workplans.
 # --- the routes ---------------------------------------------------------------------------
 
 
+REGEX_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>[^)]*\)")
+FORMAT_SUFFIX = re.compile(r"\\?\.\(\?P<format>[^)]*\)(?:/\?)?")
+
+
+def _template(pattern):
+    """A ``path()``-like template of one pattern piece; a regex (``re_path``, DRF's router) is
+    turned into one when it is a plain path with named groups, ``None`` otherwise."""
+    text = str(pattern)
+    if not (text.startswith("^") or text.endswith("$")):
+        return text
+    text = text.removeprefix("^").removesuffix("$")
+    if FORMAT_SUFFIX.search(text):
+        return None  # DRF's ``.json`` twins of the routes: the same views
+    text = REGEX_GROUP.sub(lambda m: f"<{m.group('name')}>", text).replace("\\.", ".").replace("\\-", "-")
+    text = text.replace("/?", "/")
+    if re.search(r"[\\()\[\]*+?|{}^$]", text):
+        return None  # a real regex (e.g. static files under DEBUG): not a page of the application
+    return text
+
+
 def _walk(patterns, prefix="", namespace=""):
     for entry in patterns:
-        route = str(entry.pattern)
+        piece = _template(entry.pattern)
+        if piece is None:
+            continue
         if isinstance(entry, URLResolver):
-            if route.startswith("admin/"):
+            if piece.startswith("admin/"):
                 continue  # Django's own admin: sampled separately.
             ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from _walk(entry.url_patterns, prefix + route, ns)
+            yield from _walk(entry.url_patterns, prefix + piece, ns)
         elif isinstance(entry, URLPattern):
-            yield f"{namespace}{entry.name}" if entry.name else "", prefix + route
+            yield f"{namespace}{entry.name}" if entry.name else "", prefix + piece
 
 
 def application_routes():
     """``[(name, route)]`` of every URL pattern outside the admin (``route`` as in ``path()``)."""
-    routes = []
+    routes = {}
     for name, route in _walk(get_resolver().url_patterns):
-        if route.startswith("^") or route.endswith("$"):  # a regex pattern (static files in DEBUG)
-            continue
         if name.rsplit(":", 1)[-1] in SKIPPED_NAMES:
             continue
-        routes.append((name, route))
-    return routes
+        routes.setdefault(route, name)
+    return [(name, route) for route, name in routes.items()]
 
 
 PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
@@ -280,9 +305,8 @@ def may_change(role, user, seed):
     return allowed
 
 
-# Derived values their owners keep up to date (not what a user writes): the plan's generation
-# counter rises with any report saved in the plan, whoever saves it.
-DERIVED = {"generation"}
+# Values derived by the application on every write (any user's report bumps its plan's cache generation).
+DERIVED = {"generation", "search_text", "updated_at"}
 
 
 def snapshot():
@@ -333,10 +357,10 @@ def seed(users, report_plan, meetings, hcr, nrc):
                                                  target=10, disaggregate_sex=True)
     q1, q2, q3, q4 = report_plan.quarters
     foreign_report = services.report_save(users.administrator, foreign_indicator, q2, unicef, value=4,
-                                          parts={"sex": {"F": 4, "M": 0}})
+                                          parts={"sex": {"F": 3, "M": 1}})
     foreign_submitted = services.report_submit(
         users.administrator, services.report_save(users.administrator, foreign_indicator, q3, unicef, value=2,
-                              parts={"sex": {"F": 1, "M": 1}}))
+                                             parts={"sex": {"F": 2}}))
     ind = report_plan.indicators
     hcr_draft = ProgressReport.objects.get(indicator=ind.a, quarter=q3, organisation=hcr)
     hcr_submitted = ProgressReport.objects.get(indicator=ind.a, quarter=q4, organisation=hcr)
@@ -380,6 +404,8 @@ class Crawl:
         self.failures = {}  # (route, last frame in the application, exception) → the requests
         self.requests = defaultdict(int)
         self.seconds = defaultdict(float)
+        self.deep_done = set()
+        self.json_fields = {}  # API route name → the keys of its objects  # routes already sent garbage one field at a time
         self.forms = {}  # route name → {"action": url, "fields": {name: default}, "files": set()}
         self.get_forms = {}  # action url → fields (filters)
 
@@ -389,8 +415,10 @@ class Crawl:
             with transaction.atomic():  # a failing view must not break the test's transaction (PostgreSQL)
                 if method == "get":
                     response = client.get(url, data, **extra)
-                else:
+                elif method == "post" and "content_type" not in extra:
                     response = client.post(url, data or {}, **extra)
+                else:  # JSON bodies, PUT, PATCH, DELETE (the API)
+                    response = getattr(client, method)(url, data if data is not None else "", **extra)
         except Exception as exc:  # noqa: BLE001 — every exception in a view is a 500 to report
             self.fail(role, method, url, data, "".join(traceback.format_exception(exc)[-6:]))
             return None
@@ -399,14 +427,22 @@ class Crawl:
         return response
 
     def fail(self, role, method, url, data, detail):
-        shown = {k: (v[:40] + "…" if isinstance(v, str) and len(v) > 40 else v) for k, v in (data or {}).items()}
+        if isinstance(data, dict):
+            shown = {k: (v[:40] + "…" if isinstance(v, str) and len(v) > 40 else v) for k, v in data.items()}
+        else:
+            shown = (data or "")[:200]
         lines = detail.strip().splitlines()
         here = [line.strip() for line in lines if line.strip().startswith("File") and "site-packages" not in line]
         key = (_route_name(url), here[-1] if here else "", lines[-1].split(":")[0] if lines else "")
         self.failures.setdefault(key, []).append(f"{role} {method.upper()} {url} {shown}\n{detail}")
 
     def harvest(self, url, response):
-        if response is None or response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+        if response is None or response.status_code != 200:
+            return
+        if "json" in response.get("Content-Type", ""):
+            self.harvest_json(url, response)
+            return
+        if "html" not in response.get("Content-Type", ""):
             return
         parser = FormParser()
         parser.feed(response.content.decode("utf-8", "replace"))
@@ -423,6 +459,39 @@ class Crawl:
             for field, value in defaults.items():
                 known["fields"].setdefault(field, value)
             known["files"] |= form["files"]
+
+    def harvest_json(self, url, response):
+        """The keys of an API object (a detail, or the first of a list): what to send back."""
+        try:
+            body = json.loads(response.content)
+        except ValueError:
+            return
+        if isinstance(body, dict) and isinstance(body.get("results"), list):
+            body = body["results"][0] if body["results"] else {}
+        elif isinstance(body, list):
+            body = body[0] if body else {}
+        name = _route_name(url)
+        if isinstance(body, dict) and body and name:
+            self.json_fields.setdefault(name, sorted(body)[:MAX_FIELDS])
+
+    def api_calls(self, role, client, name, url, index):
+        """JSON POST, PUT and PATCH with garbage in the object's fields, broken JSON, and DELETE."""
+        keys = self.json_fields.get(name) or self.json_fields.get(name.replace("-detail", "-list")) or sorted(GENERIC_FIELDS)
+        variants = (JSON_VARIANTS if index == 0 else 2) if role != "anonymous" else 1
+        bodies = [{}] + [{key: JSON_GARBAGE[(i + j * JSON_VARIANTS) % len(JSON_GARBAGE)] for j, key in enumerate(keys)}
+                         for i in range(variants)]
+        for method in ("post", "put", "patch"):
+            first = None
+            for body in bodies:
+                response = self.send(role, client, method, url, json.dumps(body), content_type="application/json")
+                first = first or response
+                if response is not None and response.status_code in (401, 403, 404, 405):
+                    break  # refused whatever the body
+            if index == 0 and first is not None and first.status_code not in (401, 403, 404, 405):
+                for raw in BROKEN_JSON:
+                    self.send(role, client, method, url, raw, content_type="application/json")
+        if index < FULL_FILLINGS:
+            self.send(role, client, "delete", url)
 
     def payloads(self, fields, level):
         """Level 0: empty and defaults; 1: and garbage in all fields; 2: and in each field in turn."""
@@ -447,23 +516,34 @@ class Crawl:
             for value in values:
                 yield {**fields, name: value}
 
-    def post_all(self, role, client, url, form, level):
-        """POST the payloads; stop early when the view refuses the method or the user whatever is sent."""
+    def post_all(self, role, client, url, form, level, deep=True):
+        """POST the payloads; stop early when the view refuses the method or the user whatever is sent.
+
+        Without ``deep``, a user the view admits is not sent the one-field-at-a-time payloads
+        (another role already was). Returns whether the view admitted the user's defaults.
+        """
         refused = 0
+        admitted = False
+        shallow = 2 + ALL_FIELD_VARIANTS + 1
         for index, payload in enumerate(self.payloads(form["fields"], level)):
+            if index >= shallow and not deep:
+                break
             if form["files"] and payload:
                 payload = {**payload, **{f: ContentFile(PDF, name="p.pdf") for f in form["files"]}}
             response = self.send(role, client, "post", url, payload)
             if response is None:
                 continue
             if response.status_code == 405:
-                return
+                break
             if response.status_code in (403, 404) or (
                 response.status_code == 302 and response["Location"].startswith(LOGIN_URL)
             ):
                 refused += 1
+            elif index == 1:
+                admitted = True
             if index >= 1 and refused == index + 1 and index >= REFUSED_TRIES:
-                return  # empty, defaults and a few garbage payloads all refused: so is the rest
+                break  # empty, defaults and a few garbage payloads all refused: so is the rest
+        return admitted
 
 
 def _client(seed, role):
@@ -475,7 +555,7 @@ def _client(seed, role):
 
 # CRAWL_ROLES=coordinator,member narrows a run while debugging; ``make test`` crawls as every role.
 ROLES = [r for r in os.environ.get("CRAWL_ROLES", "anonymous,outsider,member,coordinator,administrator").split(",") if r]
-FULL_FILLINGS = 3  # fillings of each route that get garbage in all fields; the others get empty + defaults
+FULL_FILLINGS = 2  # fillings of each route that get garbage in all fields; the others get empty + defaults
 
 
 def crawl(seed):
@@ -495,19 +575,29 @@ def crawl(seed):
         allowed_before = {model: set(qs.values_list("id", flat=True)) for model, qs in may_change(role, user, seed).items()}
         before = snapshot()
         client = _client(seed, role)
+        started = time.perf_counter()
         for url in admin_urls:
             run.send(role, client, "get", url)
+        run.seconds["(admin sample)"] += time.perf_counter() - started
         run.send(role, client, "post", "/i18n/setlang/", {"language": "\x00<script>", "next": "//evil.example/"})
         for name, filled in urls.items():
             for index, url in enumerate(filled):
+                if role == "anonymous" and index >= 2:
+                    break  # everything is behind the login: two fillings of each route show it
+                started = time.perf_counter()
                 response = run.send(role, client, "get", url)
+                run.seconds[f"GET {name}"] += time.perf_counter() - started
                 run.harvest(url, response)
                 if index == 0:
                     run.send(role, client, "get", url, QUERY_GARBAGE)
                 form = run.forms.get(name) or {"fields": GENERIC_FIELDS, "files": set()}
                 level = 0 if role == "anonymous" else 2 if index == 0 else 1 if index < FULL_FILLINGS else 0
                 started = time.perf_counter()
-                run.post_all(role, client, url, form, level)
+                # Each field alone gets garbage once per route: as the first role the view admits.
+                if run.post_all(role, client, url, form, level, deep=name not in run.deep_done) and level == 2:
+                    run.deep_done.add(name)
+                if name.startswith("api:"):
+                    run.api_calls(role, client, name, url, index)
                 run.seconds[name] += time.perf_counter() - started
                 if role != "anonymous":
                     client.force_login(user)  # a form may have ended the session
@@ -530,8 +620,8 @@ def test_crawler_no_5xx_and_nothing_changed_outside_scope(seed, settings):
         run, problems, routes = crawl(seed)
     finally:
         quiet.setLevel(level)
-    slowest = sorted(run.seconds.items(), key=lambda item: -item[1])[:8]
-    print("slowest POST routes (s):", [(name, round(sec, 1)) for name, sec in slowest])
+    slowest = sorted(run.seconds.items(), key=lambda item: -item[1])[:12]
+    print("slowest routes (s):", [(name, round(sec, 1)) for name, sec in slowest])
     print(f"\ncrawler: {len(routes)} routes, {len(run.forms)} POST forms, {len(run.get_forms)} GET forms, "
           f"requests by role: {dict(run.requests)}")
     report = [f"[{len(cases)}× {key[0]}] {key[2]} at {key[1]}\n  first: {cases[0]}" for key, cases in run.failures.items()]
@@ -544,3 +634,34 @@ def test_routes_are_found_from_the_url_patterns(db):
     assert {"indicators:report_validate", "meetings:edit", "reports:saved_view_delete", "indicators:quarter_grid"} <= names
     assert not any(name.startswith("admin:") for name in names)
     assert "logout" not in names
+
+
+def test_the_scope_check_sees_a_change_outside_scope(seed):
+    """The crawler's second assertion can fail: a member's crawl that changed another's rows."""
+    member = seed.users.member
+    allowed_before = {m: set(qs.values_list("id", flat=True)) for m, qs in may_change("member", member, seed).items()}
+    before = snapshot()
+    hcr_draft, foreign = seed.ids["report"][1], seed.ids["report"][3]
+    ProgressReport.objects.filter(pk=hcr_draft).update(narrative="changed by its organisation")  # in scope
+    ProgressReport.objects.filter(pk=foreign).update(value=99)  # another cluster's report
+    SavedView.objects.filter(user=seed.users.coordinator).delete()  # someone else's saved view
+    Meeting.objects.filter(pk=seed.ids["meeting"][0]).update(place="Ailleurs")
+    problems = out_of_scope_changes(before, snapshot(), allowed_before, may_change("member", member, seed))
+    assert len(problems) == 3
+    assert any(p.startswith(f"ProgressReport {foreign} changed") for p in problems)
+    assert any(p.startswith("SavedView") and "deleted" in p for p in problems)
+    assert any(p.startswith("Meeting") for p in problems)
+
+
+def test_an_exception_in_a_view_is_reported(seed, monkeypatch):
+    """The crawler's first assertion can fail: an exception in a view is recorded with its traceback."""
+    import indicators.views
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(indicators.views, "render", broken)
+    run = Crawl(seed)
+    run.send("member", _client(seed, "member"), "get", f"/indicators/{seed.ids['indicator'][0]}/")
+    ((key, cases),) = run.failures.items()
+    assert key[0] == "indicators:detail" and key[2] == "ZeroDivisionError" and "boom" in cases[0]

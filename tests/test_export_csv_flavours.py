@@ -17,7 +17,7 @@ LONG_OBJECTIVE = "Assurer la protection des populations affectées par le confli
 def download(client, name, args=(), **params):
     response = client.get(reverse(name, args=args), params, HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=utf-8"
-    raw = response.content
+    raw = b"".join(response.streaming_content) if response.streaming else response.content  # the activity export streams
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark
     return response, raw.decode("utf-8")[1:]
 

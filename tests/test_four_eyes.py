@@ -94,13 +94,3 @@ def test_the_predicate_and_the_page(users, plan, indicator, hcr, client_for, sec
     page = client_for(users.coordinator).get(url)
     text = page.content.decode()
     assert "coord2" in text and "coord" in text  # entered by, validated by
-
-
-def test_the_report_page_shows_the_cluster_thresholds(users, plan, indicator, hcr, client_for, cluster):
-    cluster.on_track_tolerance, cluster.at_risk_tolerance = 12, 27
-    cluster.save()
-    url = reverse("indicators:report", args=[indicator.pk, plan.quarters[0].code])
-    body = client_for(users.member).get(url).content.decode()
-    assert "12 points" in body and "27" in body
-    body = client_for(users.member).get(indicator.get_absolute_url()).content.decode()
-    assert "12 points" in body and "27" in body

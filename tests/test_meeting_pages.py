@@ -240,3 +240,29 @@ def test_unknown_activity_is_refused(client_for, users, cluster):
     data = _minutes_post(cluster, **{"actions-0-activity": "999999"})
     response = client_for(users.coordinator).post(reverse("meetings:create"), data)
     assert response.status_code == 400 and not Meeting.objects.exists()
+
+
+def test_activity_picked_by_its_label_from_one_shared_datalist(client_for, users, cluster, plan):
+    """Issue 16: one <datalist> for every row instead of a drop-down of every activity per row."""
+    import re
+
+    activity = plan.activities[0]
+    client = client_for(users.coordinator)
+    html = client.get(reverse("meetings:create")).content.decode()
+    assert html.count("<datalist") == 1 and 'name="actions-0-activity"' in html
+    assert '<select name="actions-0-activity"' not in html
+    label = f"{plan.workplan.slug} · {activity.code} {activity.title[:70]}".strip()
+    assert f'<option value="{label}">' in html
+    # Every aria-describedby points at an element of the page.
+    ids = set(re.findall(r' id="([^"]+)"', html))
+    for described in re.findall(r'aria-describedby="([^"]+)"', html):
+        assert set(described.split()) <= ids, described
+    data = _minutes_post(cluster, **{"actions-0-activity": label})
+    assert client.post(reverse("meetings:create"), data).status_code == 302
+    assert ActionPoint.objects.get(order=0).activity == activity
+
+
+def test_an_activity_label_not_in_the_list_is_refused(client_for, users, cluster, plan):
+    data = _minutes_post(cluster, **{"actions-0-activity": "pas une activité"})
+    response = client_for(users.coordinator).post(reverse("meetings:create"), data)
+    assert response.status_code == 400 and not Meeting.objects.exists()

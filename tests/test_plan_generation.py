@@ -112,7 +112,7 @@ def test_an_activity_schedule_change_in_the_admin_shows_at_once(plan, indicator,
         management = formset.formset.management_form
         for name in management.fields:
             data[f"{management.prefix}-{name}"] = management.initial.get(name, 0)
-        for _number, inline_form in enumerate(formset.formset.forms):
+        for inline_form in formset.formset.forms:
             for name, field in inline_form.fields.items():
                 value = inline_form.initial.get(name, field.initial)
                 if value is None:

@@ -85,7 +85,7 @@ def test_grid_queries_constant(client_for, users, plan, hcr, n, django_assert_ma
     for i in range(n):
         Indicator.objects.create(workplan=plan.workplan, activity=plan.activities[0], text=f"# {i}")
     client = client_for(users.coordinator)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):  # 15: the grid's pages count their indicators (issue 16)
         assert client.get(grid(plan)).status_code == 200
 
 
@@ -123,3 +123,41 @@ class TestCloseReopen:
         services.quarter_close(users.administrator, plan.workplan, plan.quarters[1])
         assert client_for(users.member).post(self.reopen(plan), {"reason": "x"}).status_code == 403
         assert QuarterClosure.objects.get().reopened_at is None
+
+
+def test_a_large_plans_grid_is_paginated_in_constant_queries(client_for, users, plan, indicator, hcr, monkeypatch,
+                                                             django_assert_num_queries):
+    """Issue 16: a plan's grid comes in pages of indicators; a save on page 2 touches page 2 only."""
+    from indicators import views
+
+    monkeypatch.setattr(views, "GRID_PAGE_INDICATORS", 2)
+    extra = [Indicator.objects.create(workplan=plan.workplan, activity=plan.activities[0], text=f"ind {n}")
+             for n in range(3)]
+    client = client_for(users.coordinator)
+    first = client.get(grid(plan))
+    shown_first = [r["indicator"].pk for r in first.context["rows"]]
+    assert len(shown_first) == 2 and first.context["page"].paginator.num_pages == 2
+    assert "page=2" in first.content.decode()
+    queries = len(connection_queries_of(client, grid(plan) + "?page=2"))
+    second = client.get(grid(plan) + "?page=2")
+    shown_second = [r["indicator"].pk for r in second.context["rows"]]
+    assert sorted(shown_first + shown_second) == sorted([indicator.pk, *[i.pk for i in extra]])
+    # Ten times more indicators: the same number of queries for a page.
+    Indicator.objects.bulk_create([Indicator(workplan=plan.workplan, activity=plan.activities[0], text=f"more {n}")
+                                   for n in range(40)])
+    with django_assert_num_queries(queries):
+        assert client.get(grid(plan) + "?page=12").status_code == 200
+    # Saving page 2 saves its rows (and only they are in the form).
+    target = shown_second[0]
+    response = client.post(grid(plan) + "?page=2", {f"value_{target}": "7", f"value_{shown_first[0]}": "9"})
+    assert response.status_code == 302 and response["Location"].endswith("?page=2")
+    assert list(ProgressReport.objects.filter(quarter=plan.quarters[1]).values_list("indicator_id", "value")) == [(target, 7)]
+
+
+def connection_queries_of(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return captured.captured_queries

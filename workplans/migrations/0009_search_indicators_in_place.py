@@ -25,6 +25,7 @@ def own_words_only(apps, schema_editor):
 
 class Migration(migrations.Migration):
 
+    # Also after 0008_profile_language (issue 17): this migration joins the two 0008 branches.
     dependencies = [("workplans", "0008_cluster_settings_and_plan_generation")]
 
     operations = [

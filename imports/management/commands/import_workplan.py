@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from imports.mapping import ReadOptions, parse_map_option
 from imports.parsing import WorkplanImportError, parse_file
 from imports.readers import size_error
 from imports.services import workplan_import_commit
@@ -10,12 +11,17 @@ from imports.summary import summary_lines
 
 
 class Command(BaseCommand):
+    requires_system_checks = []  # a data command: the project's checks (URLs, templates…) cost a second each run
     help = "Read a workplan file (.xlsx, .csv, .docx) and print what it holds; with --slug, create or update that workplan."
 
     def add_arguments(self, parser):
         parser.add_argument("path")
         parser.add_argument("--slug", help="Create or update the workplan with this slug.")
         parser.add_argument("--dry-run", action="store_true", help="Show what would change; write nothing.")
+        parser.add_argument("--map", action="append", default=[], metavar="HEADER=FIELD",
+                            help='Read a column as a field, e.g. --map "Outcome=objective" --map "Column 12=ignore".')
+        parser.add_argument("--header-row", type=int, help="The row number of the table's header.")
+        parser.add_argument("--sheet", help="Read only this sheet.")
 
     def handle(self, path, slug=None, dry_run=False, **options):
         file = Path(path)
@@ -26,7 +32,9 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(_("Cannot read %(path)s: %(error)s") % {"path": path, "error": error.strerror})
         try:
-            parsed = parse_file(data, file.name)
+            read = ReadOptions(columns=parse_map_option(options.get("map")), header_row=options.get("header_row"),
+                               sheet=options.get("sheet"))
+            parsed = parse_file(data, file.name, read)
         except WorkplanImportError as error:
             raise CommandError(f"{file.name}: {error}")
         summary = None
