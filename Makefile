@@ -38,6 +38,9 @@ run: demo
 	@echo "  clusterplan is served at http://$(HOST):$(PORT)/"
 	@echo "  Demo logins (password: demo): admin, coordinator, member"
 	@echo ""
+	@# One background worker beside the web server (issue 17), stopped with it (rqworker when REDIS_URL is set).
+	if [ -n "$$REDIS_URL" ]; then $(BIN)/python manage.py rqworker default --job-class django_tasks_rq.Job & \
+	else $(BIN)/python manage.py db_worker & fi; trap "kill $$! 2>/dev/null" EXIT; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # pytest exits 5 when it collects nothing (PYTEST_ARGS selecting no test): said, not a failure.

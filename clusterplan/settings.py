@@ -25,6 +25,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from clusterplan.lib.background import email_config, tasks_config
 from clusterplan.lib.envconfig import cache_config, storage_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -72,6 +73,10 @@ INSTALLED_APPS = [
     "reports",
     "meetings",
     "clusterplan",  # no models: the project-wide management commands (load_demo, backup, migrate_locked…)
+    "django_tasks",
+    "django_tasks_db",
+    "notifications",
+    "jobs",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -111,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "workplans.context_processors.roles",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -292,3 +298,24 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Email, reminders and background tasks (issue 17; clusterplan/lib/background.py) ----------
+# EMAIL_URL (dj-email-url): submission://user:pass@smtp.example.org (587, STARTTLS), console:, …
+# The console by default when DEBUG. SITE_URL makes the links in emails absolute.
+globals().update(email_config(os.environ.get("EMAIL_URL", ""), DEBUG))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "clusterplan <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Returned and validated reports are announced when reviewed within this many days (so that a
+# first run does not announce every past review).
+NOTIFY_REVIEW_WINDOW_DAYS = int(os.environ.get("NOTIFY_REVIEW_WINDOW_DAYS", "14"))
+
+# django-tasks: the database backend (django-tasks-db, `manage.py db_worker`) by default; Redis
+# (django-tasks-rq, `manage.py rqworker default`) when REDIS_URL is set or TASKS_BACKEND=rq.
+TASKS, RQ_QUEUES = tasks_config(os.environ.get("TASKS_BACKEND", ""), REDIS_URL)
+if RQ_QUEUES:
+    INSTALLED_APPS += ["django_rq"]
+# Imports of more rows (activities + indicators) than this are confirmed as a background task.
+BACKGROUND_IMPORT_ROWS = int(os.environ.get("BACKGROUND_IMPORT_ROWS", "2000"))
+# A running task not heard from for this many seconds died with its worker: marked failed.
+TASK_STALE_SECONDS = int(os.environ.get("TASK_STALE_SECONDS", "600"))

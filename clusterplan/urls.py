@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("imports.urls")),
     path("", include("reports.urls")),
     path("", include("meetings.urls")),
+    path("", include("notifications.urls")),
+    path("", include("jobs.urls")),
     path("", include("api.urls")),
 ]
 

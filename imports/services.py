@@ -258,7 +258,6 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
         # stable keys: an explicit code (a Code column, as in our own export), else the wording
         candidates = (act_by_code.get(pa.code, []) if pa.explicit_code else []) + act_by_title.get(_key(pa.title), [])
         activity = next((a for a in candidates if a.pk not in used), None)
-        texts = [i.text for i in pa.indicators]
         values = {
             "objective_id": objective.pk, "result_id": result.pk if result else None, "code": pa.code, "title": pa.title,
             "level": pa.level, "place": pa.place, "resources": pa.resources, "status": pa.status,
@@ -266,13 +265,13 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
         }
         if activity is None:
             activity = Activity(workplan=workplan, source_ref=pa.ref[:100], **values)
-            activity.search_text = activity.build_search_text(texts)
+            activity.search_text = activity.build_search_text()
             to_create.append(activity)
             summary.created["activities"] += 1
         else:
             used.add(activity.pk)
             changed = _set_if_changed(activity, values)
-            search = activity.build_search_text(texts)
+            search = activity.build_search_text()
             if activity.search_text != search:
                 activity.search_text, changed = search, True
             if changed:  # where the row was read is recorded with a real change, not alone
@@ -391,6 +390,7 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
         workplan.source_file_name = (parsed.source_name or "")[:255]
         workplan.imported_at, workplan.imported_by = now, user
         workplan.save()
+    Workplan.bump_generation(workplan.pk)  # the plan-status cache reads the new plan at once
     if dry_run:
         transaction.set_rollback(True)
     return summary

@@ -71,11 +71,19 @@ def import_new(request):
                   status=400 if error else 200)
 
 
+def _read(session):
+    """The uploaded bytes; a file gone from the storage is an import error the user can act on."""
+    try:
+        return session.read()
+    except FileNotFoundError:
+        raise WorkplanImportError(_("The uploaded file is no longer stored: upload it again.")) from None
+
+
 @require_GET
 def import_preview(request, pk):
     session = get_import_session_for_user(request.user, pk)
-    data = session.read()
     try:
+        data = _read(session)
         parsed = parse_file(data, session.original_name)
     except WorkplanImportError as exc:
         return render(request, "imports/import_new.html", {"form": ImportForm(), "error": str(exc)}, status=400)
@@ -90,7 +98,7 @@ def import_preview(request, pk):
 def import_confirm(request, pk):
     session = get_import_session_for_user(request.user, pk)
     try:
-        parsed = parse_file(session.read(), session.original_name)
+        parsed = parse_file(_read(session), session.original_name)
     except WorkplanImportError as exc:
         messages.error(request, str(exc))
         return redirect("imports:import")
@@ -108,8 +116,8 @@ def import_confirm(request, pk):
 @require_GET
 def import_annotated(request, pk):
     session = get_import_session_for_user(request.user, pk)
-    data = session.read()
     try:
+        data = _read(session)
         parsed = parse_file(data, session.original_name)
         workbook = annotated_workbook(data, session.original_name, parsed.warnings)
     except WorkplanImportError as exc:

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from clusterplan.lib.numbers import NumberField
 from workplans.models import Actor
 
 from .models import Indicator, Location, ReportBreakdown
@@ -13,8 +14,8 @@ CERCLE_ROWS = 6
 
 
 def _number(label, **kwargs):
-    return forms.DecimalField(
-        label=label, required=False, min_value=Decimal(0), max_digits=14, decimal_places=2,
+    return NumberField(
+        label=label, required=False, min_value=Decimal(0),
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}), **kwargs
     )
 

@@ -26,9 +26,17 @@ from workplans.models import Activity, Actor, ExpectedResult, Objective, Quarter
 from .storage import private_storage
 
 # Status thresholds (README "Progress maths"): the gap between the share of scheduled time
-# elapsed and the share of the target achieved.
+# elapsed and the share of the target achieved. These are the defaults: each cluster sets its
+# own (``Cluster.on_track_tolerance`` / ``at_risk_tolerance``, in points, in the admin).
 ON_TRACK_TOLERANCE = Decimal("0.15")
 AT_RISK_TOLERANCE = Decimal("0.30")
+
+
+def thresholds_of(on_track_points, at_risk_points):
+    """The (on-track, at-risk) tolerances as shares, from a cluster's settings in points."""
+    if on_track_points is None or at_risk_points is None:
+        return ON_TRACK_TOLERANCE, AT_RISK_TOLERANCE
+    return Decimal(on_track_points) / 100, Decimal(at_risk_points) / 100
 
 
 class Status(models.TextChoices):
@@ -38,6 +46,35 @@ class Status(models.TextChoices):
     LATE = "late", _("Late")
     DONE = "done", _("Done")
     NO_DATA = "no_data", _("No data")
+
+
+# A plan past its end date (``Workplan.has_ended``) shows this instead of a progress status.
+ENDED = "ended"
+ENDED_LABEL = _("Ended")
+
+
+class Outcome(models.TextChoices):
+    """The final result of an indicator once its plan has ended."""
+
+    REACHED = "reached", _("Target reached")
+    PARTLY = "partly", _("Partly reached")
+    NOT_REACHED = "not_reached", _("Not reached")
+    NO_TARGET = "no_target", _("Reported, no target")
+    NOT_REPORTED = "not_reported", _("Not reported")
+
+
+def outcome_of(achieved, percent):
+    """Reached (≥ 100 %), partly (above 0 %), not reached (0 %), reported without a target, or
+    not reported (no validated value): the verdict of an ended plan, indicator by indicator."""
+    if achieved is None:
+        return Outcome.NOT_REPORTED
+    if percent is None:
+        return Outcome.NO_TARGET
+    if percent >= 100:
+        return Outcome.REACHED
+    if percent > 0:
+        return Outcome.PARTLY
+    return Outcome.NOT_REACHED
 
 
 # Worst first: how statuses roll up from indicators to activities, results, objectives, plans.
@@ -98,6 +135,13 @@ class IndicatorQuerySet(models.QuerySet):
 
     def with_tree(self):
         return self.select_related("workplan", "activity", "result", "objective")
+
+    def with_thresholds(self):
+        """Each indicator carries its cluster's status thresholds (a join, no extra query)."""
+        return self.annotate(
+            on_track_points=models.F("workplan__cluster__on_track_tolerance"),
+            at_risk_points=models.F("workplan__cluster__at_risk_tolerance"),
+        )
 
 
 class Indicator(models.Model):
@@ -184,12 +228,31 @@ class Indicator(models.Model):
         return reverse("indicators:detail", args=[self.pk])
 
     def save(self, *args, **kwargs):
-        """Saving an indicator refreshes its activity's search text (the ``q`` filter)."""
+        """Saving an indicator raises its plan's generation (the plan-status cache). (The ``q``
+        filter searches the indicators' texts in place: nothing to refresh.)"""
         super().save(*args, **kwargs)
-        if self.activity_id:
-            Activity.objects.get(pk=self.activity_id).refresh_search_text()
+        Workplan.bump_generation(self.workplan_id)
+
+    def delete(self, *args, **kwargs):
+        workplan_id = self.workplan_id
+        result = super().delete(*args, **kwargs)
+        Workplan.bump_generation(workplan_id)
+        return result
 
     # --- progress maths -------------------------------------------------------------
+
+    @property
+    def thresholds(self):
+        """(on-track, at-risk) tolerances of the indicator's cluster, as shares of 1.
+
+        From ``with_thresholds()`` when the queryset annotated them, else from the loaded
+        ``workplan.cluster``; the defaults for an indicator outside any plan."""
+        if hasattr(self, "on_track_points"):
+            return thresholds_of(self.on_track_points, self.at_risk_points)
+        if not self.workplan_id:
+            return ON_TRACK_TOLERANCE, AT_RISK_TOLERANCE
+        cluster = self.workplan.cluster
+        return thresholds_of(cluster.on_track_tolerance, cluster.at_risk_tolerance)
 
     @property
     def is_binary(self):
@@ -307,9 +370,10 @@ class Indicator(models.Model):
         if elapsed_share is None:
             return Status.ON_TRACK
         gap = elapsed_share - pct / 100
-        if gap <= ON_TRACK_TOLERANCE:
+        on_track, at_risk = self.thresholds
+        if gap <= on_track:
             return Status.ON_TRACK if elapsed_share < 1 or gap <= 0 else Status.AT_RISK
-        if gap <= AT_RISK_TOLERANCE:
+        if gap <= at_risk:
             return Status.AT_RISK
         return Status.LATE
 
@@ -389,6 +453,13 @@ class ProgressReportQuerySet(models.QuerySet):
     def validated(self):
         return self.filter(state=ProgressReport.State.VALIDATED)
 
+    def visible_to(self, user):
+        """The reports ``user`` may see in detail (values, narrative, history, evidence): the rule
+        is ``indicators.permissions.visible_reports`` (with its twin ``can_see_report_details``)."""
+        from .permissions import visible_reports
+
+        return visible_reports(user, self)
+
 
 # Days after a quarter's end before an unreported quarter is "overdue" rather than "due".
 REPORTING_GRACE_DAYS = 30
@@ -423,6 +494,12 @@ def report_label(report, quarter, today=None):
     return ReportLabel.DUE
 
 
+FOUR_EYES_MESSAGE = _(
+    "Four eyes: you entered this report, so another coordinator must validate it "
+    "(an administrator can switch this rule off for the cluster)."
+)
+
+
 class ProgressReport(models.Model):
     """What one organisation reports for one indicator and one quarter."""
 
@@ -444,6 +521,10 @@ class ProgressReport(models.Model):
     review_comment = models.TextField(_("review comment"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
+    )
+    last_saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("last changed by"), help_text=_("Who last saved the report's values."),
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
@@ -475,6 +556,17 @@ class ProgressReport(models.Model):
     def __str__(self):
         return f"{self.indicator_id} {self.quarter} {self.organisation}"
 
+    def save(self, *args, **kwargs):
+        """Every change of a report raises its plan's generation (the plan-status cache key)."""
+        super().save(*args, **kwargs)
+        Workplan.bump_generation(Workplan.objects.filter(indicators=self.indicator_id).values("pk"))
+
+    def delete(self, *args, **kwargs):
+        plans = list(Workplan.objects.filter(indicators=self.indicator_id).values_list("pk", flat=True))
+        result = super().delete(*args, **kwargs)
+        Workplan.bump_generation(plans)
+        return result
+
     # The workflow, in one place: the services enforce it, the pages ask it.
     @property
     def can_be_submitted(self):
@@ -483,6 +575,19 @@ class ProgressReport(models.Model):
     @property
     def can_be_validated(self):
         return self.state == self.State.SUBMITTED
+
+    def entered_by_user(self, user):
+        """Whether ``user`` entered this report: created it or last saved its values."""
+        return user is not None and user.pk is not None and user.pk in (self.created_by_id, self.last_saved_by_id)
+
+    def four_eyes_refusal(self, user):
+        """Why ``user`` may not validate this report under the four-eyes rule ("" when they may).
+
+        The rule (``Cluster.four_eyes_validation``, on by default): whoever created the report
+        or last saved its values cannot validate it; another person must."""
+        if not self.indicator.workplan.cluster.four_eyes_validation or not self.entered_by_user(user):
+            return ""
+        return str(FOUR_EYES_MESSAGE)
 
     @property
     def can_be_returned(self):
@@ -579,3 +684,8 @@ class QuarterClosure(models.Model):
 
     def __str__(self):
         return f"{self.workplan} {self.quarter}"
+
+    def save(self, *args, **kwargs):
+        """Closing or reopening a quarter raises the plan's generation."""
+        super().save(*args, **kwargs)
+        Workplan.bump_generation(self.workplan_id)

@@ -9,7 +9,7 @@ actor. Views call the ``get_*_for_user`` helpers first: they load the object and
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -46,6 +46,12 @@ def can_review(user, indicator):
     return is_administrator(user) or coordinator_covers_indicator(user, indicator)
 
 
+def can_validate(user, report):
+    """Validate this report now: a reviewer of its indicator, the report submitted, and not the
+    person who entered it while the cluster's four-eyes rule is on (``ProgressReport.four_eyes_refusal``)."""
+    return can_review(user, report.indicator) and report.can_be_validated and not report.four_eyes_refusal(user)
+
+
 def can_record(user, indicator):
     """Enter or change progress for this indicator."""
     if can_review(user, indicator):
@@ -68,9 +74,41 @@ def can_record_for(user, indicator, organisation):
     return organisation is not None and profile.organisation_id == organisation.pk
 
 
+# --- Who sees a report: ONE rule, in two shapes (a predicate for one report, a queryset filter
+# for lists, exports and history), tested together in tests/test_drafts_private.py.
+#
+# Before validation (draft, submitted, returned) a report, its history and its evidence are seen
+# only by its organisation's members, the coordinators in scope (``can_review``) and the
+# administrators; once validated, by everyone signed in.
+
+
 def can_see_report_details(user, report):
-    """Validated reports are public to every user; others to those who record or review them."""
-    return report.state == ProgressReport.State.VALIDATED or can_record(user, report.indicator)
+    """Whether ``user`` may see this report's values, narrative, comments, history and evidence."""
+    if report.state == ProgressReport.State.VALIDATED or is_administrator(user):
+        return True
+    profile = profile_of(user)
+    if profile and profile.organisation_id and profile.organisation_id == report.organisation_id:
+        return True
+    return can_review(user, report.indicator)
+
+
+def visible_reports(user, reports):
+    """The reports of ``reports`` (a queryset) that ``user`` may see in detail (same rule)."""
+    if not getattr(user, "is_authenticated", False):
+        return reports.none()
+    if is_administrator(user):
+        return reports
+    rule = Q(state=ProgressReport.State.VALIDATED)
+    profile = profile_of(user)
+    if profile and profile.organisation_id:
+        rule |= Q(organisation_id=profile.organisation_id)
+    if is_coordinator(user) and profile:
+        if profile.cluster_id:
+            rule |= Q(indicator__workplan__cluster_id=profile.cluster_id)
+        if profile.subcluster_id:
+            rule |= Q(indicator__activity__in=ActivityActor.objects.filter(
+                actor__subcluster_id=profile.subcluster_id).values("activity_id"))
+    return reports.filter(rule)
 
 
 def _indicator_queryset():

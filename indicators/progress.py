@@ -1,5 +1,7 @@
 """What the indicator page shows, loaded in a constant number of queries."""
 
+from collections import Counter
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
@@ -21,10 +23,15 @@ def quarter_label(reports, quarter, today):
     return report_label(best, quarter, today)
 
 
-def history_rows(indicator, limit=200):
-    """Every change to the indicator's reports: who, when, field, old → new (newest first)."""
+def history_rows(indicator, limit=200, report_ids=None):
+    """Every change to the indicator's reports: who, when, field, old → new (newest first).
+
+    ``report_ids``: only the history of these reports (those the user may see)."""
+    history = ProgressReport.history.filter(indicator_id=indicator.pk)
+    if report_ids is not None:
+        history = history.filter(id__in=list(report_ids))
     records = list(
-        ProgressReport.history.filter(indicator_id=indicator.pk)
+        history
         .select_related("history_user", "quarter", "organisation")
         .order_by("id", "history_date", "history_id")
     )
@@ -51,21 +58,46 @@ def history_rows(indicator, limit=200):
     return rows[:limit]
 
 
+CHART_WIDTH = 640
+CHART_PLOT_TOP = 22
+CHART_PLOT_HEIGHT = 150
+CHART_LABEL_SPACE = 36
+
+
+def _svg_number(value):
+    """A coordinate for an SVG attribute: plain dot-decimal, never localised (see ``|plain``)."""
+    return f"{round(float(value), 2):g}"
+
+
 def chart_bars(quarter_rows, indicator):
-    """Bar heights (0-100) for a small server-drawn chart of the running achieved figure."""
+    """The geometry of the indicator page's bar chart of the running achieved figure, in pixels
+    of a ``CHART_WIDTH`` wide drawing that scales with the page (labels stay legible).
+
+    Every coordinate is a plain dot-decimal string (machine-read: never localised)."""
     values = [row["running"] for row in quarter_rows if row["running"] is not None]
     top = max(values + ([indicator.target] if indicator.target else []), default=None)
-    if not top:
+    if not top or not quarter_rows:
         return []
+    column = (CHART_WIDTH - 16) / len(quarter_rows)
+    base = CHART_PLOT_TOP + CHART_PLOT_HEIGHT
     bars = []
-    width = 100 / max(len(quarter_rows), 1)
     for i, row in enumerate(quarter_rows):
         value = row["running"]
-        height = float(Decimal(value) / Decimal(top) * 100) if value is not None else 0
-        bars.append({"x": round(i * width + width * 0.15, 2), "w": round(width * 0.7, 2), "h": round(height, 2),
-                     "y": round(100 - height, 2), "label": row["quarter"].code, "value": value})
-    target_y = round(100 - float(Decimal(indicator.target) / Decimal(top) * 100), 2) if indicator.target else None
-    return {"bars": bars, "target_y": target_y}
+        height = float(Decimal(value) / Decimal(top)) * CHART_PLOT_HEIGHT if value is not None else 0
+        x = 8 + i * column
+        quarter = row["quarter"]
+        bars.append({
+            "x": _svg_number(x + column * 0.15), "w": _svg_number(column * 0.7), "h": _svg_number(height),
+            "y": _svg_number(base - height), "cx": _svg_number(x + column / 2),
+            "value_y": _svg_number(base - height - 4), "label": quarter.code, "value": value,
+            "short": f"T{quarter.number}", "year": str(quarter.year) if (i == 0 or quarter.number == 1) else "",
+        })
+    target_y = (
+        _svg_number(base - float(Decimal(indicator.target) / Decimal(top)) * CHART_PLOT_HEIGHT) if indicator.target else None
+    )
+    return {"bars": bars, "target_y": target_y, "width": CHART_WIDTH, "height": base + CHART_LABEL_SPACE,
+            "base": _svg_number(base), "label_y": _svg_number(base + 16), "year_y": _svg_number(base + 31),
+            "right": _svg_number(CHART_WIDTH - 8), "show_values": column >= 34}
 
 
 def place_rows(indicator, reports, targets):
@@ -127,13 +159,16 @@ def place_rows(indicator, reports, targets):
 
 def indicator_page_data(indicator, user, today=None):
     today = today or timezone.localdate()
-    reports = list(
+    every_report = list(
         ProgressReport.objects.filter(indicator=indicator)
         .select_related("quarter", "organisation", "reviewed_by")
         .order_by("quarter__ordinal", "organisation__acronym")
     )
-    for report in reports:
+    for report in every_report:
         report.indicator = indicator
+    # Drafts are private (indicators.permissions): the page shows only what the user may see;
+    # the maths read validated reports only, which everyone sees.
+    reports = [r for r in every_report if can_see_report_details(user, r)]
     scheduled = indicator.scheduled_quarters() if indicator.activity_id else []
     progress = indicator.progress(reports=reports, today=today, scheduled_quarters=scheduled)
     quarters = indicator.workplan.quarters() or sorted({r.quarter for r in reports}, key=lambda q: q.ordinal)
@@ -153,7 +188,7 @@ def indicator_page_data(indicator, user, today=None):
             "label": quarter_label(quarter_reports, quarter, today),
         })
     targets = list(indicator.targets.select_related("quarter", "location__parent"))
-    visible = {r.pk for r in reports if can_see_report_details(user, r)}
+    visible = {r.pk for r in reports}
     evidence = [
         e for e in Evidence.objects.filter(report__indicator=indicator).select_related("report__quarter", "report__organisation")
         if e.report_id in visible
@@ -165,7 +200,7 @@ def indicator_page_data(indicator, user, today=None):
         "quarter_rows": quarter_rows,
         "chart": chart_bars(quarter_rows, indicator),
         "evidence": evidence,
-        "history": history_rows(indicator),
+        "history": history_rows(indicator, report_ids=visible),
         "can_record": can_record(user, indicator),
         "can_review": can_review(user, indicator),
         "places": place_rows(indicator, reports, targets),
@@ -193,7 +228,7 @@ def activity_statuses(activities, today=None, with_indicators=False):
     ):
         scheduled.setdefault(activity_id, []).append(quarters[quarter_id])
     indicators = list(
-        Indicator.objects.active()
+        Indicator.objects.active().with_thresholds()
         .filter(activity_id__in=ids)
         .only("id", "activity_id", "kind", "aggregation", "place_rule", "direction", "target", "baseline")
     )
@@ -226,78 +261,102 @@ def activity_statuses(activities, today=None, with_indicators=False):
 #
 # The dashboard and the "late" filter need the rolled-up status of every activity of whole plans:
 # seconds of work for a plan of thousands of activities. The result is cached per plan under a
-# key that changes with anything the maths read (reports: count and last change; activities:
-# count, last change; indicators: count, archived, targets, baselines) and with the day; a TTL
-# catches what the key cannot see (an indicator's kind edited in the admin).
+# key made of the plan's generation (``Workplan.generation``, raised with an F() update by every
+# writer the maths read: reports, indicators, activities and their schedule, quarter closures,
+# the cluster's thresholds, the import) and the day. A change shows at once; the TTL only
+# bounds the cache's size.
 
-PLAN_STATUS_CACHE_SECONDS = 600
-
-
-def _plan_fingerprints(workplan_ids):
-    from django.db.models import Count, Max, Sum
-
-    from workplans.models import Activity
-
-    from .models import Indicator
-
-    prints = {pk: [pk] for pk in workplan_ids}
-    for row in (
-        Activity.objects.filter(workplan_id__in=workplan_ids).values("workplan_id")
-        .annotate(n=Count("id"), last=Max("updated_at"), top=Max("id"), archived=Count("archived_at")).order_by()
-    ):
-        prints[row["workplan_id"]].append(("a", row["n"], str(row["last"]), row["top"], row["archived"]))
-    for row in (
-        Indicator.objects.filter(workplan_id__in=workplan_ids).values("workplan_id")
-        .annotate(n=Count("id"), top=Max("id"), archived=Count("archived_at"), targets=Sum("target"),
-                  baselines=Sum("baseline")).order_by()
-    ):
-        prints[row["workplan_id"]].append(
-            ("i", row["n"], row["top"], row["archived"], str(row["targets"]), str(row["baselines"]))
-        )
-    for row in (
-        ProgressReport.objects.filter(indicator__workplan_id__in=workplan_ids).values("indicator__workplan_id")
-        .annotate(n=Count("id"), last=Max("updated_at")).order_by()
-    ):
-        prints[row["indicator__workplan_id"]].append(("r", row["n"], str(row["last"])))
-    return prints
+PLAN_STATUS_CACHE_SECONDS = 24 * 3600
 
 
 def plan_statuses(workplan_ids, today=None):
-    """``{workplan_id: {"statuses": {activity_id: status}, "percents": [% achieved, capped at 100]}}``
-    for the active activities of these plans, from the cache when nothing they depend on changed;
-    the plans not in the cache are computed together (``activity_statuses``, four queries)."""
-    import hashlib
+    """``{workplan_id: {"statuses": {activity_id: status}, "indicator_statuses": {status: n},
+    "outcomes": {outcome: n}}}`` for the active activities of these plans (and their active
+    indicators), from the cache when the plan's generation has not moved; the plans not in
+    the cache are computed together (``activity_statuses``, four queries)."""
+    from collections import Counter
 
     from django.core.cache import cache
 
-    from workplans.models import Activity
+    from workplans.models import Activity, Workplan
+
+    from .models import outcome_of
 
     today = today or timezone.localdate()
     workplan_ids = list(workplan_ids)
     if not workplan_ids:
         return {}
-    prints = _plan_fingerprints(workplan_ids)
+    generations = dict(Workplan.objects.filter(pk__in=workplan_ids).values_list("pk", "generation"))
     keys = {
-        pk: f"plan-statuses:{pk}:{hashlib.sha1(repr((today.isoformat(), prints[pk])).encode()).hexdigest()}"
-        for pk in workplan_ids
+        pk: "plan-statuses:%s:%s:%s" % (pk, generations[pk], today.isoformat())
+        for pk in workplan_ids if pk in generations
     }
-    # A plan without activities has nothing to compute or cache.
-    result = {pk: {"statuses": {}, "percents": []} for pk in workplan_ids if len(prints[pk]) == 1}
-    keys = {pk: key for pk, key in keys.items() if pk not in result}
     found = cache.get_many(list(keys.values())) if keys else {}
-    result.update({pk: found[key] for pk, key in keys.items() if key in found})
-    missing = [pk for pk in workplan_ids if pk not in result]
+    result = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [pk for pk in keys if pk not in result]
     if missing:
         active = Activity.objects.active().filter(workplan_id__in=missing)
         statuses, details = activity_statuses(active, today=today, with_indicators=True)
         plan_of = dict(active.values_list("pk", "workplan_id"))
-        fresh = {pk: {"statuses": {}, "percents": []} for pk in missing}
+        fresh = {pk: {"statuses": {}, "indicator_statuses": Counter(), "outcomes": Counter()} for pk in missing}
         for activity_id, status in statuses.items():
             entry = fresh[plan_of[activity_id]]
             entry["statuses"][activity_id] = str(status)
             for _indicator, info in details.get(activity_id, []):
-                if info["percent"] is not None:
-                    entry["percents"].append(min(info["percent"], Decimal(100)))
-        cache.set_many({keys[pk]: fresh[pk] for pk in missing}, PLAN_STATUS_CACHE_SECONDS)
+                entry["indicator_statuses"][str(info["status"])] += 1
+                entry["outcomes"][str(outcome_of(info["achieved"], info["percent"]))] += 1
+        for entry in fresh.values():
+            entry["indicator_statuses"] = dict(entry["indicator_statuses"])
+            entry["outcomes"] = dict(entry["outcomes"])
+        # A plan without activities costs nothing to compute (it rides along): not cached.
+        cache.set_many({keys[pk]: fresh[pk] for pk in missing if fresh[pk]["statuses"]}, PLAN_STATUS_CACHE_SECONDS)
         result.update(fresh)
     return result
+
+
+@dataclass
+class PlanSummary:
+    """What the dashboard says of a plan: in progress (status, counts by status) or ended
+    (« Terminé », with its final result: indicators reached, partly, not reached, not reported)."""
+
+    ended: bool
+    status: str
+    activity_statuses: dict
+    indicator_statuses: dict
+    outcomes: dict
+
+    @property
+    def status_rows(self):
+        """``[(status, label, count)]`` of the plan's indicators, worst first, zeros left out."""
+        from .models import Status
+
+        order = [Status.LATE, Status.AT_RISK, Status.NO_DATA, Status.ON_TRACK, Status.DONE, Status.NOT_STARTED]
+        return [(s, s.label, self.indicator_statuses[s]) for s in order if self.indicator_statuses.get(s)]
+
+    @property
+    def outcome_rows(self):
+        """``[(outcome, label, count, % of the plan's indicators)]``, every outcome (zeros too)."""
+        from .models import Outcome
+
+        total = sum(self.outcomes.values())
+        return [(o, o.label, self.outcomes.get(o, 0), round(100 * self.outcomes.get(o, 0) / total) if total else 0)
+                for o in Outcome]
+
+
+def outcome_counts(progresses):
+    """``{outcome: n}`` of indicators from their ``Progress`` (achieved and %)."""
+    from .models import outcome_of
+
+    return dict(Counter(str(outcome_of(p.achieved, p.percent)) for p in progresses))
+
+
+def plan_summary(workplan, entry, today=None):
+    """The ``PlanSummary`` of ``workplan`` from its ``plan_statuses`` entry (the rule: ``Workplan.has_ended``)."""
+    from .models import ENDED, rollup_status
+
+    entry = entry or {"statuses": {}, "indicator_statuses": {}, "outcomes": {}}
+    ended = workplan.has_ended(today)
+    statuses = list(entry["statuses"].values())
+    status = ENDED if ended else (rollup_status(statuses) if statuses else "")
+    return PlanSummary(ended=ended, status=status, activity_statuses=dict(Counter(statuses)),
+                       indicator_statuses=entry.get("indicator_statuses", {}), outcomes=entry.get("outcomes", {}))

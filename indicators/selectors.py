@@ -28,7 +28,7 @@ def activities_with_progress(activities, today=None):
     ``indicator_list`` (each indicator with ``.progress_info``) and ``status``.
     """
     reports = ProgressReport.objects.filter(state=ProgressReport.State.VALIDATED).select_related("quarter")
-    indicators = Indicator.objects.active().prefetch_related(Prefetch("reports", queryset=reports))
+    indicators = Indicator.objects.active().with_thresholds().prefetch_related(Prefetch("reports", queryset=reports))
     activities = list(
         activities.select_related("objective", "result", "workplan").prefetch_related(
             "quarters",
@@ -62,7 +62,7 @@ def workplan_tree(workplan, activities=None, today=None, objectives=None, result
         activities = Activity.objects.active().for_workplan(workplan)
     activities = activities_with_progress(activities, today=today)
     other_indicators = list(
-        Indicator.objects.active()
+        Indicator.objects.active().with_thresholds()
         .for_workplan(workplan)
         .filter(activity__isnull=True)
         .prefetch_related(

@@ -12,11 +12,12 @@ from decimal import Decimal
 import filetype
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from clusterplan.lib.numbers import NumberError, parse_decimal, parse_int
 from workplans.permissions import can_coordinate_workplan
 
 from .models import Evidence, Indicator, ProgressReport, QuarterClosure, ReportBreakdown
@@ -64,6 +65,14 @@ class ReportConflict(ProgressError):
         self.current = current
 
 
+def _version(version):
+    """The form's version as an int (``None`` when not sent); a damaged one is refused."""
+    try:
+        return parse_int(version)
+    except NumberError:
+        raise ProgressError(_("The form was damaged (its version is not a whole number): reload the page and try again.")) from None
+
+
 def quarter_is_closed(workplan, quarter):
     return QuarterClosure.objects.filter(workplan=workplan, quarter=quarter, reopened_at__isnull=True).exists()
 
@@ -95,6 +104,10 @@ def breakdown_errors(indicator, total, parts):
     ]
     for asked, dim, label, what in wanted:
         values = {k: v for k, v in (parts.get(dim) or {}).items() if v is not None}
+        if asked and not values and dim != Dim.CERCLE and total is not None and Decimal(total) != 0:
+            # By sex and by age are part of what the indicator asks: a total without its parts is refused.
+            errors.append(_("%(label)s: this indicator asks for %(what)s; give the parts.") % {"label": label, "what": what})
+            continue
         if not asked or not values:
             continue
         if any(Decimal(v) < 0 for v in values.values()):
@@ -113,6 +126,19 @@ def breakdown_errors(indicator, total, parts):
                 % {"label": label, "what": what, "parts": _fmt(combined), "total": _fmt(total)}
             )
     return errors
+
+
+def responsibility_error(indicator, organisation):
+    """Why ``organisation`` may not report on ``indicator`` ("" when it may): an indicator of an
+    activity is reported by the organisations responsible for that activity."""
+    if organisation is None:
+        return _("Choose the reporting organisation.")
+    if not indicator.activity_id:
+        return ""
+    responsible = {link.actor_id for link in indicator.activity.actor_links.all()}
+    if responsible and organisation.pk not in responsible:
+        return _("%(org)s is not responsible for this activity: it cannot report on it.") % {"org": organisation}
+    return ""
 
 
 def _check_value(indicator, value, value_text):
@@ -138,13 +164,13 @@ def report_save(user, indicator, quarter, organisation, *, value=None, value_tex
     """
     if not can_record_for(user, indicator, organisation):
         raise PermissionDenied(_("You can record progress only for activities your organisation is responsible for."))
+    refusal = responsibility_error(indicator, organisation)
+    if refusal:
+        raise ProgressError(refusal)
     _check_open(indicator, quarter)
-    report = (
-        ProgressReport.objects.select_for_update()
-        .filter(indicator=indicator, quarter=quarter, organisation=organisation)
-        .first()
-    )
-    if report is not None and version is not None and int(version) != report.version:
+    version = _version(version)
+    report = _current_report(indicator, quarter, organisation)
+    if report is not None and version is not None and version != report.version:
         raise ReportConflict(report)
     if report is not None and version is None:
         raise ReportConflict(report)
@@ -152,22 +178,40 @@ def report_save(user, indicator, quarter, organisation, *, value=None, value_tex
         raise ReportLocked(_("This report is validated: a coordinator must return it before it can change."))
     if report is not None and report.state == State.SUBMITTED and not can_review(user, indicator):
         raise ReportLocked(_("This report is submitted and awaits validation: only a coordinator can change it now."))
-    value = Decimal(value) if value not in (None, "") else None
+    try:
+        value = parse_decimal(value)
+    except NumberError as exc:
+        raise ProgressError(exc.message) from None
     if indicator.kind == Indicator.Kind.TEXT and value is None:
         value = Decimal(1) if (value_text or "").strip() else None
     _check_value(indicator, value, value_text)
     errors = breakdown_errors(indicator, value, parts)
     if errors:
         raise ProgressError(_("The parts do not add up to the total."), errors)
-    if report is None:
+    creating = report is None
+    if creating:
         report = ProgressReport(indicator=indicator, quarter=quarter, organisation=organisation, created_by=user, version=1)
     else:
         report.version += 1
     report.value = value
     report.value_text = value_text or ""
     report.narrative = narrative or ""
+    report.last_saved_by = user
     report._history_user = user
-    report.save()
+    if creating:
+        # Two people creating the same report at the same moment: both saw none, the unique
+        # constraint (indicator, quarter, organisation) refuses the second; they get the
+        # conflict with the first one's report, as when editing a changed report.
+        try:
+            with transaction.atomic():
+                report.save()
+        except IntegrityError:
+            winner = _current_report(indicator, quarter, organisation)
+            if winner is None:
+                raise
+            raise ReportConflict(winner) from None
+    else:
+        report.save()
     report.breakdowns.all().delete()
     rows = []
     for dim, values in (parts or {}).items():
@@ -182,6 +226,14 @@ def report_save(user, indicator, quarter, organisation, *, value=None, value_tex
     return report
 
 
+def _current_report(indicator, quarter, organisation):
+    return (
+        ProgressReport.objects.select_for_update()
+        .filter(indicator=indicator, quarter=quarter, organisation=organisation)
+        .first()
+    )
+
+
 def _lock(report):
     locked = ProgressReport.objects.select_for_update().select_related("quarter").get(pk=report.pk)
     locked.indicator = report.indicator
@@ -189,7 +241,8 @@ def _lock(report):
 
 
 def _check_version(report, version):
-    if version is not None and int(version) != report.version:
+    version = _version(version)
+    if version is not None and version != report.version:
         raise ReportConflict(report)
 
 
@@ -228,6 +281,9 @@ def report_validate(user, report, version=None):
     _check_version(report, version)
     if not report.can_be_validated:
         raise ProgressError(_("Only a submitted report can be validated."))
+    refusal = report.four_eyes_refusal(user)
+    if refusal:
+        raise ProgressError(refusal)
     return _transition(report, user, State.VALIDATED, reviewed_by=user, reviewed_at=timezone.now(), review_comment="")
 
 
@@ -294,11 +350,36 @@ def evidence_add(user, report, upload):
     return evidence
 
 
+class QuarterHasOpenReports(ProgressError):
+    """Closing would lock reports still open (drafts, returned, awaiting validation): confirm first."""
+
+    def __init__(self, reports):
+        super().__init__(_("Some reports of this quarter are still open: confirm to close it anyway."))
+        self.reports = reports
+
+
+def quarter_open_reports(workplan, quarter):
+    """The reports of ``workplan`` for ``quarter`` still open: drafts, returned, awaiting validation."""
+    return (
+        ProgressReport.objects.filter(indicator__workplan=workplan, quarter=quarter)
+        .exclude(state=State.VALIDATED)
+        .select_related("indicator", "organisation", "created_by")
+        .order_by("state", "indicator__order", "indicator_id", "organisation__acronym")
+    )
+
+
 @transaction.atomic
-def quarter_close(user, workplan, quarter, reason=""):
-    """Close a quarter for a workplan: its reports are locked."""
+def quarter_close(user, workplan, quarter, reason="", confirmed=True):
+    """Close a quarter for a workplan: its reports are locked.
+
+    With ``confirmed=False`` (the page's first step), a quarter with open reports is not closed:
+    ``QuarterHasOpenReports`` lists them for the coordinator to confirm."""
     if not can_coordinate_workplan(user, workplan):
         raise PermissionDenied(_("Only a coordinator of this plan's cluster can do this."))
+    if not confirmed:
+        still_open = list(quarter_open_reports(workplan, quarter))
+        if still_open:
+            raise QuarterHasOpenReports(still_open)
     if QuarterClosure.objects.select_for_update().filter(workplan=workplan, quarter=quarter, reopened_at__isnull=True).exists():
         raise ProgressError(_("Quarter %(quarter)s is already closed.") % {"quarter": quarter.code})
     closure = QuarterClosure.objects.create(workplan=workplan, quarter=quarter, closed_by=user, reason=reason or "")
@@ -329,34 +410,71 @@ def quarter_reopen(user, workplan, quarter, reason):
 
 
 @transaction.atomic
-def quarter_grid_save(user, workplan, quarter, rows):
-    """Save many indicators of a workplan for one quarter at once; all or nothing.
+def quarter_grid_save(user, workplan, quarter, rows, submit=(), validate=()):
+    """Save many indicators of a workplan for one quarter at once, row by row through
+    ``report_save`` (the report form's rules: responsibility, the kind's value checks, parts
+    that add up), then submit and/or validate the selected rows; all or nothing.
 
     ``rows``: dicts with ``indicator``, ``organisation``, ``value``, ``value_text``,
-    ``narrative``, ``version``. Rows with nothing entered and no report are skipped.
-    Raises ``ProgressError`` with one message per failing indicator; nothing is saved then.
+    ``narrative``, ``parts``, ``version``. ``submit`` / ``validate``: the indicators (of rows
+    as shown) whose report is to be submitted / validated, as ``(indicator, organisation)``.
+    Raises ``ProgressError`` whose ``row_errors`` maps an indicator id to its message (and
+    ``errors`` lists them all); nothing is saved then.
     """
-    if not can_coordinate_workplan(user, workplan):
-        raise PermissionDenied(_("Only a coordinator of this plan's cluster can do this."))
-    errors = []
-    saved = []
-    for row in rows:
-        indicator = row["indicator"]
+    errors, row_errors, saved = [], {}, {}
+
+    def fail(indicator, message):
+        label = indicator.code or indicator.text[:60]
+        row_errors[indicator.pk] = message
+        errors.append(f"{label}: {message}")
+
+    def run(indicator, act):
         if indicator.workplan_id != workplan.pk:
             raise PermissionDenied(_("This indicator is not in this workplan."))
         try:
             with transaction.atomic():
-                saved.append(
-                    report_save(
-                        user, indicator, quarter, row["organisation"], value=row.get("value"),
-                        value_text=row.get("value_text", ""), narrative=row.get("narrative", ""),
-                        version=row.get("version"),
-                    )
-                )
+                return act()
+        except PermissionDenied as exc:
+            fail(indicator, str(exc) or _("You cannot do this."))
         except ProgressError as exc:
-            label = indicator.code or indicator.text[:60]
-            errors.append(f"{label}: {exc.message} {' '.join(exc.errors)}".strip())
+            fail(indicator, " ".join([exc.message, *exc.errors]).strip())
+        return None
+
+    for row in rows:
+        indicator = row["indicator"]
+        report = run(indicator, lambda row=row, indicator=indicator: report_save(
+            user, indicator, quarter, row["organisation"], value=row.get("value"),
+            value_text=row.get("value_text", ""), narrative=row.get("narrative", ""), parts=row.get("parts"),
+            version=row.get("version"),
+        ))
+        if report is not None:
+            saved[indicator.pk] = report
+
+    def current(indicator, organisation):
+        if indicator.pk in saved:
+            return saved[indicator.pk]
+        report = ProgressReport.objects.filter(indicator=indicator, quarter=quarter, organisation=organisation).first()
+        if report is None:
+            fail(indicator, _("Nothing is recorded for this quarter yet."))
+        else:
+            report.indicator = indicator
+        return report
+
+    for indicator, organisation in submit:
+        report = current(indicator, organisation)
+        if report is not None and report.can_be_submitted:
+            run(indicator, lambda report=report: report_submit(user, report))
+        elif report is not None and report.state != State.SUBMITTED:
+            fail(indicator, _("Only a draft or a returned report can be submitted."))
+    for indicator, organisation in validate:
+        report = current(indicator, organisation)
+        if report is not None:
+            report = ProgressReport.objects.get(pk=report.pk)
+            report.indicator = indicator
+            run(indicator, lambda report=report: report_validate(user, report))
     if errors:
         transaction.set_rollback(True)
-        raise ProgressError(_("Nothing was saved: some rows have errors."), errors)
-    return saved
+        error = ProgressError(_("Nothing was saved: some rows have errors."), errors)
+        error.row_errors = row_errors
+        raise error
+    return list(saved.values())

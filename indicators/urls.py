@@ -12,6 +12,7 @@ urlpatterns = [
     path("reports/<int:pk>/return/", views.report_return, name="report_return"),
     path("reports/<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
+    path("reports/awaiting-validation/", views.awaiting_validation, name="awaiting"),
     path("workplans/<slug:slug>/quarters/<str:quarter>/", views.quarter_grid, name="quarter_grid"),
     path("workplans/<slug:slug>/quarters/<str:quarter>/close/", views.quarter_close, name="quarter_close"),
     path("workplans/<slug:slug>/quarters/<str:quarter>/reopen/", views.quarter_reopen, name="quarter_reopen"),

@@ -5,10 +5,10 @@ renders. A refused act is a 403 with its message, a stale form a 409 with the ot
 """
 
 import mimetypes
-from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,20 +16,62 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clusterplan.lib.numbers import NumberError, parse_decimal, parse_int
 from workplans.models import ActivityActor, Actor, Quarter
-from workplans.permissions import get_workplan_for_user
+from workplans.permissions import (
+    can_coordinate_workplan,
+    get_workplan_for_user,
+    is_administrator,
+    is_coordinator,
+    is_member,
+    profile_of,
+)
 
 from . import services
 from .forms import EvidenceForm, ReportForm, ReturnForm
 from .models import Indicator, ProgressReport, QuarterClosure
 from .permissions import (
+    can_record_for,
     can_review,
+    can_validate,
     get_evidence_for_user,
     get_indicator_for_user,
     get_report_for_user,
     organisations_for_recording,
+    reports_to_review,
 )
 from .progress import indicator_page_data
+
+AWAITING_PER_PAGE = 50
+
+
+@require_GET
+def awaiting_validation(request):
+    """Every report awaiting the user's validation (coordinators in scope, administrators), oldest first."""
+    if not (is_administrator(request.user) or is_coordinator(request.user)):
+        raise PermissionDenied(_("Only a coordinator of this plan can validate or return its reports."))
+    reports = reports_to_review(
+        request.user,
+        ProgressReport.objects.filter(state=ProgressReport.State.SUBMITTED)
+        .select_related("indicator__workplan", "quarter", "organisation", "created_by"),
+    ).order_by("submitted_at", "id")
+    workplan = request.GET.get("workplan", "")
+    if workplan:
+        reports = reports.filter(indicator__workplan__slug=workplan)
+    page = Paginator(reports, AWAITING_PER_PAGE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "indicators/awaiting_list.html", {
+        "page": page, "reports": page.object_list, "total": page.paginator.count, "querystring": params.urlencode(),
+    })
+
+
+def organisations_of_member(user):
+    """The member's organisation as a one-item list (empty for anyone else)."""
+    profile = profile_of(user)
+    if not (is_member(user) and profile and profile.organisation_id):
+        return []
+    return [profile.organisation]
 
 
 @require_GET
@@ -46,6 +88,14 @@ def _quarter(code):
     return get_object_or_404(Quarter, year=pair[0], number=pair[1])
 
 
+def _id(raw):
+    """An id from a query string or a form (``None`` when absent or not a whole number: ``²``, ``1.5``…)."""
+    try:
+        return parse_int(raw)
+    except NumberError:
+        return None
+
+
 def _report_url(report):
     return reverse("indicators:report", args=[report.indicator_id, report.quarter.code]) + f"?organisation={report.organisation_id}"
 
@@ -56,9 +106,9 @@ def report_edit(request, pk, quarter):
     indicator = get_indicator_for_user(request.user, pk, "record")
     quarter = _quarter(quarter)
     organisations = organisations_for_recording(request.user, indicator)
-    org_id = request.POST.get("organisation") or request.GET.get("organisation")
+    org_id = _id(request.POST.get("organisation") or request.GET.get("organisation"))
     organisation = None
-    if org_id and str(org_id).isdigit():
+    if org_id is not None:
         organisation = organisations.filter(pk=org_id).first()
         if organisation is None:
             raise PermissionDenied(_("You cannot report for this organisation."))
@@ -68,10 +118,12 @@ def report_edit(request, pk, quarter):
     if organisation is not None:
         report = (
             ProgressReport.objects.filter(indicator=indicator, quarter=quarter, organisation=organisation)
-            .select_related("quarter", "organisation", "reviewed_by")
+            .select_related("quarter", "organisation", "reviewed_by", "created_by", "last_saved_by")
             .prefetch_related("breakdowns", "evidence")
             .first()
         )
+        if report is not None:
+            report.indicator = indicator
     status = 200
     conflict = None
     errors = []
@@ -128,16 +180,29 @@ def report_edit(request, pk, quarter):
         "errors": errors,
         "closed": services.quarter_is_closed(indicator.workplan_id, quarter),
         "can_review": can_review(request.user, indicator),
+        "can_validate": report is not None and can_validate(request.user, report),
+        "four_eyes_refusal": report.four_eyes_refusal(request.user) if report is not None and report.can_be_validated
+        and can_review(request.user, indicator) else "",
+        "cluster": indicator.workplan.cluster,
         "evidence_form": EvidenceForm(),
         "return_form": ReturnForm(initial={"version": report.version if report else None}),
     }
     return render(request, "indicators/report_form.html", context, status=status)
 
 
+def _bad_request(request, message):
+    """A 400 page that says what was wrong with what was sent (never a 500)."""
+    return render(request, "400.html", {"exception": message}, status=400)
+
+
 def _workflow(request, pk, action, act):
     report = get_report_for_user(request.user, pk, action)
     try:
-        act(report)
+        version = parse_int(request.POST.get("version"))
+    except NumberError:
+        return _bad_request(request, _("The form was damaged (its version is not a whole number): reload the page and try again."))
+    try:
+        act(report, version)
     except services.ReportConflict as exc:
         messages.error(request, exc.message)
     except services.ProgressError as exc:
@@ -147,8 +212,8 @@ def _workflow(request, pk, action, act):
 
 @require_POST
 def report_submit(request, pk):
-    def act(report):
-        services.report_submit(request.user, report, request.POST.get("version") or None)
+    def act(report, version):
+        services.report_submit(request.user, report, version)
         messages.success(request, _("Report submitted for validation."))
 
     return _workflow(request, pk, "record", act)
@@ -156,8 +221,8 @@ def report_submit(request, pk):
 
 @require_POST
 def report_validate(request, pk):
-    def act(report):
-        services.report_validate(request.user, report, request.POST.get("version") or None)
+    def act(report, version):
+        services.report_validate(request.user, report, version)
         messages.success(request, _("Report validated: its value now counts."))
 
     return _workflow(request, pk, "review", act)
@@ -165,8 +230,8 @@ def report_validate(request, pk):
 
 @require_POST
 def report_return(request, pk):
-    def act(report):
-        services.report_return(request.user, report, request.POST.get("comment", ""), request.POST.get("version") or None)
+    def act(report, version):
+        services.report_return(request.user, report, request.POST.get("comment", ""), version)
         messages.success(request, _("Report returned with your comment."))
 
     return _workflow(request, pk, "review", act)
@@ -207,13 +272,18 @@ def evidence_download(request, pk):
 # --- a plan's quarter: the grid, closing and reopening ------------------------------------
 
 
-def _grid_rows(workplan, quarter, organisation=None):
+def _grid_rows(user, workplan, quarter, organisation=None, coordinating=True):
+    """The grid's rows: every active indicator of the plan with the organisation it reports for.
+
+    A coordinator gets every indicator (for ``organisation`` when chosen, otherwise each
+    activity's lead); a member only the indicators their organisation may report on. A row
+    whose organisation is not responsible for the activity is shown, not editable, with why."""
     indicators = list(
-        Indicator.objects.active().for_workplan(workplan).select_related("activity", "result", "objective")
+        Indicator.objects.active().for_workplan(workplan).select_related("workplan__cluster", "activity", "result", "objective")
         .prefetch_related(Prefetch("activity__actor_links", queryset=ActivityActor.objects.select_related("actor")))
         .order_by("activity__order", "activity_id", "order", "id")
     )
-    reports = ProgressReport.objects.filter(indicator__workplan=workplan, quarter__ordinal__in=[quarter.ordinal, quarter.ordinal - 1]).select_related("quarter", "organisation")
+    reports = ProgressReport.objects.filter(indicator__workplan=workplan, quarter__ordinal__in=[quarter.ordinal, quarter.ordinal - 1]).select_related("quarter", "organisation", "created_by", "last_saved_by")
     current, previous = {}, {}
     for report in reports:
         target = current if report.quarter_id == quarter.pk else previous
@@ -225,17 +295,25 @@ def _grid_rows(workplan, quarter, organisation=None):
             links = list(indicator.activity.actor_links.all())
             lead = [link for link in links if link.role == ActivityActor.Role.LEAD] or links
             org = lead[0].actor if lead else None
+        refusal = services.responsibility_error(indicator, org) if org is not None else ""
+        if not coordinating and (refusal or org is None or not can_record_for(user, indicator, org)):
+            continue
         key = (indicator.pk, org.pk if org else None)
         report = current.get(key)
+        if report is not None:
+            report.indicator = indicator
         rows.append({
             "indicator": indicator, "organisation": org, "report": report, "previous": previous.get(key),
-            "editable": org is not None and (report is None or report.accepts_changes),
+            "refusal": refusal,
+            "editable": org is not None and not refusal and (report is None or report.accepts_changes),
+            "can_submit": report is not None and report.can_be_submitted and not refusal,
+            "can_validate": report is not None and coordinating and can_validate(user, report),
         })
     return rows
 
 
 def _parse_grid(post, rows):
-    """The rows the coordinator changed, as ``quarter_grid_save`` wants them."""
+    """The rows changed (as ``quarter_grid_save`` wants them), and the rows selected."""
     changed = []
     for row in rows:
         indicator, report = row["indicator"], row["report"]
@@ -245,54 +323,101 @@ def _parse_grid(post, rows):
         raw = post.get(f"value_{pk}", "").strip().replace(",", ".")
         text = post.get(f"text_{pk}", "").strip()
         narrative = post.get(f"narrative_{pk}", "").strip()
-        row["posted"] = {"value": raw, "text": text, "narrative": narrative}
-        if report is None and not (raw or text):
+        raw_parts = {name: post.get(f"{name}_{pk}", "").strip().replace(",", ".") for name in GRID_PARTS}
+        row["posted"] = {"value": raw, "text": text, "narrative": narrative, **raw_parts}
+        parts, bad = {}, []
+        for name, part in raw_parts.items():
+            dimension, category = name.split("_", 1)
+            if part and _decimal(part) is None:
+                bad.append(part)
+            if part:
+                parts.setdefault(dimension, {})[category] = _decimal(part)
+        if report is None and not (raw or text or parts):
             continue
         if report is not None:
             same_value = (raw == ("" if report.value is None else f"{report.value.normalize():f}")) or (
                 raw and report.value is not None and _decimal(raw) == report.value
             )
-            if same_value and text == report.value_text and narrative == report.narrative:
+            if same_value and text == report.value_text and narrative == report.narrative and not parts:
                 continue
-        value = _decimal(raw)
-        if raw and value is None:
-            changed.append({"error": _("%(indicator)s: “%(raw)s” is not a number.") % {"indicator": indicator.code or indicator.text[:60], "raw": raw}})
+        try:
+            value = parse_decimal(raw)
+            version = parse_int(post.get(f"version_{pk}"))
+        except NumberError as exc:
+            changed.append({"error": _("%(indicator)s: %(message)s") % {"indicator": indicator.code or indicator.text[:60], "message": exc.message}, "indicator": indicator})
+            continue
+        for wrong in bad:
+            changed.append({"error": _("%(indicator)s: “%(raw)s” is not a number.") % {"indicator": indicator.code or indicator.text[:60], "raw": wrong}, "indicator": indicator})
+        if bad:
             continue
         changed.append({
             "indicator": indicator, "organisation": row["organisation"], "value": value, "value_text": text,
-            "narrative": narrative, "version": post.get(f"version_{pk}") or None,
+            "narrative": narrative, "version": version, "parts": parts or None,
         })
-    return changed
+    selected = {pk for pk in post.getlist("select") if str(pk).isdigit()}
+    chosen = [(row["indicator"], row["organisation"]) for row in rows
+              if str(row["indicator"].pk) in selected and row["organisation"] is not None]
+    return changed, chosen
+
+
+# The parts the grid takes beside the total, for indicators that ask for them (sex, age).
+GRID_PARTS = ["sex_F", "sex_M", "age_lt18", "age_ge18"]
 
 
 def _decimal(raw):
     try:
-        return Decimal(raw) if raw else None
-    except InvalidOperation:
+        return parse_decimal(raw)
+    except NumberError:
         return None
 
 
 @require_http_methods(["GET", "POST"])
 def quarter_grid(request, slug, quarter):
-    """All the indicators of a workplan for one quarter, the previous quarter beside."""
-    workplan = get_workplan_for_user(request.user, slug, "coordinate")
+    """All the indicators of a workplan for one quarter, the previous quarter beside; coordinators
+    save, submit and validate rows; members save and submit their organisation's rows."""
+    workplan = get_workplan_for_user(request.user, slug)
+    coordinating = can_coordinate_workplan(request.user, workplan)
+    if not coordinating and not organisations_of_member(request.user):
+        raise PermissionDenied(_("Only a coordinator of this plan's cluster can do this."))
     quarter = _quarter(quarter)
     organisation = None
-    if request.GET.get("organisation", "").isdigit():
-        organisation = get_object_or_404(Actor, pk=request.GET["organisation"])
-    rows = _grid_rows(workplan, quarter, organisation)
+    org_id = _id(request.GET.get("organisation"))
+    if coordinating and org_id is not None:
+        organisation = get_object_or_404(Actor, pk=org_id)
+    elif not coordinating:
+        organisation = organisations_of_member(request.user)[0]
+    rows = _grid_rows(request.user, workplan, quarter, organisation, coordinating)
     errors = []
     status = 200
     if request.method == "POST":
-        changed = _parse_grid(request.POST, rows)
+        action = request.POST.get("action", "save")
+        changed, chosen = _parse_grid(request.POST, rows)
         errors = [row["error"] for row in changed if "error" in row]
+        by_pk = {row["indicator"].pk: row for row in rows}
+        for row in changed:
+            if "error" in row:
+                by_pk[row["indicator"].pk]["error"] = row["error"]
+        if action == "validate" and not coordinating:
+            raise PermissionDenied(_("Only a coordinator of this plan can validate or return its reports."))
+        if action in ("submit", "validate") and not chosen:
+            errors.append(_("Select the rows to submit or validate."))
         if not errors:
             try:
-                saved = services.quarter_grid_save(request.user, workplan, quarter, changed)
+                saved = services.quarter_grid_save(
+                    request.user, workplan, quarter, [row for row in changed if "error" not in row],
+                    submit=chosen if action == "submit" else (), validate=chosen if action == "validate" else (),
+                )
             except services.ProgressError as exc:
                 errors = [exc.message, *exc.errors]
+                for pk, message in getattr(exc, "row_errors", {}).items():
+                    if pk in by_pk:
+                        by_pk[pk]["error"] = message
             else:
                 messages.success(request, _("%(n)d reports saved.") % {"n": len(saved)})
+                if action == "submit":
+                    messages.success(request, _("%(n)d reports submitted for validation.") % {"n": len(chosen)})
+                if action == "validate":
+                    messages.success(request, _("%(n)d reports validated.") % {"n": len(chosen)})
                 return redirect(request.get_full_path())
         status = 400
     closures = list(QuarterClosure.objects.filter(workplan=workplan, quarter=quarter).select_related("closed_by", "reopened_by"))
@@ -300,16 +425,29 @@ def quarter_grid(request, slug, quarter):
     return render(request, "indicators/quarter_grid.html", {
         "workplan": workplan, "quarter": quarter, "rows": rows, "errors": errors, "closed": closed,
         "closures": closures, "quarters": workplan.quarters(), "organisation": organisation,
-        "actors": Actor.objects.order_by("acronym").only("pk", "acronym"),
+        "coordinating": coordinating,
+        "actors": Actor.objects.order_by("acronym").only("pk", "acronym") if coordinating else [],
     }, status=status)
 
 
 @require_POST
 def quarter_close(request, slug, quarter):
+    """Two steps: the first lists the drafts, returned reports and reports awaiting validation
+    still open in the quarter and asks to confirm; the confirmed form closes it."""
     workplan = get_workplan_for_user(request.user, slug, "coordinate")
     quarter = _quarter(quarter)
+    reason = request.POST.get("reason", "")
+    confirmed = request.POST.get("confirm") == "yes"
+    if not confirmed:
+        open_reports = list(services.quarter_open_reports(workplan, quarter))
+        return render(request, "indicators/quarter_close_confirm.html", {
+            "workplan": workplan, "quarter": quarter, "reason": reason, "open_reports": open_reports,
+            "drafts": [r for r in open_reports if r.state == ProgressReport.State.DRAFT],
+            "returned": [r for r in open_reports if r.state == ProgressReport.State.RETURNED],
+            "submitted": [r for r in open_reports if r.state == ProgressReport.State.SUBMITTED],
+        })
     try:
-        services.quarter_close(request.user, workplan, quarter, request.POST.get("reason", ""))
+        services.quarter_close(request.user, workplan, quarter, reason)
         messages.success(request, _("Quarter %(q)s closed: its reports are locked.") % {"q": quarter.code})
     except services.ProgressError as exc:
         messages.error(request, exc.message)

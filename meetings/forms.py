@@ -113,11 +113,12 @@ class ActionPointFormSet(BaseInlineFormSet):
 
 
 AgendaItemFormSet = inlineformset_factory(
-    Meeting, AgendaItem, form=AgendaItemForm, extra=3, can_delete=True, max_num=60, validate_max=True
+    Meeting, AgendaItem, form=AgendaItemForm, extra=3, can_delete=True, max_num=60, validate_max=True,
+    absolute_max=60,  # a forged TOTAL_FORMS builds at most this many forms (Django's default adds 1000)
 )
 ActionPointInlineFormSet = inlineformset_factory(
     Meeting, ActionPoint, form=ActionPointForm, formset=ActionPointFormSet, fk_name="meeting", extra=3, can_delete=True,
-    max_num=100, validate_max=True,
+    max_num=100, validate_max=True, absolute_max=100,
 )
 
 

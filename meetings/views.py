@@ -7,7 +7,7 @@ service, render.
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -128,18 +128,21 @@ def action_point_update_view(request, pk):
     point = get_action_point_for_user(request.user, pk)
     form = ActionPointUpdateForm(request.POST, point=point)
     next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    # Only a path of this site; ``redirect()`` would take "abc" for a view name (a 500).
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = point.meeting.get_absolute_url()
     if not form.is_valid():
         errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
         messages.error(request, _("The action point was not updated: %(errors)s") % {"errors": errors})
-        return redirect(next_url)
+        return HttpResponseRedirect(next_url)
     action_point_update(
         point, status=form.cleaned_data["status"], follow_up=form.cleaned_data["follow_up"],
         reviewed_in=form.cleaned_data["reviewed_in"],
     )
     messages.success(request, _("Action point updated."))
-    return redirect(next_url)
+    return HttpResponseRedirect(next_url)
 
 
 @require_GET

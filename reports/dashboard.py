@@ -30,7 +30,9 @@ class Dashboard:
     indicator_counts: dict
 
 
-def workplan_dashboard(workplan, today=None):
+def workplan_dashboard(workplan, today=None, user=None):
+    """``user``: the reports awaiting validation are listed only when the user may see them
+    (drafts are private, ``ProgressReport.objects.visible_to``)."""
     table = performance_table(Workplan.objects.filter(pk=workplan.pk), ReportFilters(), today=today)
     rows = table.rows
 
@@ -70,7 +72,8 @@ def workplan_dashboard(workplan, today=None):
 
     late = [row for row in rows if row.status == Status.LATE]
     awaiting = (
-        ProgressReport.objects.filter(indicator__workplan=workplan, state=ProgressReport.State.SUBMITTED)
+        (ProgressReport.objects.all() if user is None else ProgressReport.objects.visible_to(user))
+        .filter(indicator__workplan=workplan, state=ProgressReport.State.SUBMITTED)
         .select_related("indicator", "quarter", "organisation")
         .order_by("submitted_at", "quarter__ordinal", "id")
     )

@@ -226,9 +226,12 @@ def _write_row(sheet, row, formats, n_fixed):
     sheet.write_row(values, style="top", level=1)
 
 
-def changes_for(indicator_ids, quarters):
-    """The history of the reports of these indicators for these quarters (the period), oldest first."""
+def changes_for(indicator_ids, quarters, user=None):
+    """The history of the reports of these indicators for these quarters (the period), oldest first;
+    with ``user``, only of the reports they may see (drafts are private)."""
     history = ProgressReport.history.filter(indicator_id__in=indicator_ids, quarter_id__in=[q.pk for q in quarters])
+    if user is not None:
+        history = history.filter(id__in=ProgressReport.objects.visible_to(user).values("pk"))
     return history.order_by("history_date", "history_id").values_list(
         "history_date", "history_user__username", "history_type", "indicator__code", "indicator__text",
         "quarter__year", "quarter__number", "organisation__acronym", "value", "state", "history_change_reason",

@@ -203,7 +203,7 @@ class ActorRef:
 
 def indicators_for(workplans, filters):
     """The active indicators of ``workplans`` (a queryset) that the filters keep, with their tree."""
-    qs = Indicator.objects.active().filter(workplan__in=workplans)
+    qs = Indicator.objects.active().with_thresholds().filter(workplan__in=workplans)
     if filters.subcluster is not None:
         qs = qs.filter(activity__in=Activity.objects.for_subcluster(filters.subcluster).values("pk"))
     if filters.actor is not None:

@@ -23,7 +23,7 @@ from clusterplan.lib.xlsx import write_table_workbook
 from indicators.filters import ActivityFilter
 from indicators.models import Indicator, ProgressReport, Status, rollup_status
 from indicators.permissions import reports_of_my_organisation, reports_to_review
-from indicators.progress import activity_statuses, plan_statuses
+from indicators.progress import activity_statuses, outcome_counts, plan_statuses, plan_summary
 from indicators.selectors import activities_with_progress, prune, tree_order, workplan_tree
 from meetings.models import ActionPoint
 from workplans.models import Activity, ActivityActor, Actor, ExpectedResult, Objective, Quarter, SubCluster, Workplan
@@ -110,7 +110,7 @@ def performance_xlsx(request, slug=None):
     workplan, workplans = _scope(slug)
     _form, filters = _filters(request)
     table = performance_table(workplans, filters)
-    changes = changes_for(indicators_for(workplans, filters).values("pk"), table.quarters)
+    changes = changes_for(indicators_for(workplans, filters).values("pk"), table.quarters, request.user)
     response = HttpResponse(content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{_filename(workplan, "xlsx")}"'
     write_performance_workbook(response, table, _title(workplan), request.user, changes)
@@ -160,7 +160,7 @@ def saved_view_delete(request, pk):
 @require_GET
 def dashboard(request, slug):
     workplan, _workplans = _scope(slug)
-    return render(request, "reports/dashboard.html", {"workplan": workplan, "dash": workplan_dashboard(workplan)})
+    return render(request, "reports/dashboard.html", {"workplan": workplan, "dash": workplan_dashboard(workplan, user=request.user)})
 
 
 def _summary(request, slug):
@@ -209,6 +209,9 @@ def _count(queryset):
     return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
+TO_REVIEW_SHOWN = 20  # the oldest reports awaiting my validation on the dashboard; a link leads to all
+
+
 @require_GET
 def home(request):
     """The dashboard: plans with their overall progress, what is late, what awaits me."""
@@ -223,27 +226,29 @@ def home(request):
         )
         .order_by("-start_date", "title")
     )
-    # Every activity's status, per plan, cached until something the maths read changes.
+    # Every activity's status, per plan, cached until the plan's generation moves.
     per_plan = plan_statuses([workplan.pk for workplan in workplans], today=today)
     late_ids = []
     for workplan in workplans:
-        entry = per_plan.get(workplan.pk, {"statuses": {}, "percents": []})
-        statuses = list(entry["statuses"].values())
-        workplan.status_code = rollup_status(statuses) if statuses else ""
-        workplan.status_counts = Counter(statuses)
-        workplan.late_count = workplan.status_counts.get(Status.LATE, 0)
-        values = entry["percents"]
-        workplan.mean_percent = sum(values) / len(values) if values else None
-        late_ids += [pk for pk, status in entry["statuses"].items() if status == Status.LATE]
+        workplan.summary = plan_summary(workplan, per_plan.get(workplan.pk), today)
+        if not workplan.summary.ended:
+            entry = per_plan.get(workplan.pk) or {"statuses": {}}
+            late_ids += [pk for pk, status in entry["statuses"].items() if status == Status.LATE]
+    current = [w for w in workplans if not w.summary.ended]
+    ended = [w for w in workplans if w.summary.ended]
     late_activities = list(
         Activity.objects.filter(pk__in=late_ids[:10]).select_related("workplan").order_by("workplan", "order", "id")
     )
     pending = ProgressReport.objects.select_related("indicator", "quarter", "organisation", "indicator__workplan")
-    to_review = list(reports_to_review(request.user, pending.filter(state=ProgressReport.State.SUBMITTED)).order_by("submitted_at")[:20])
+    awaiting = reports_to_review(request.user, pending.filter(state=ProgressReport.State.SUBMITTED)).order_by("submitted_at")
+    to_review = list(awaiting[:TO_REVIEW_SHOWN + 1])
+    to_review_total = len(to_review) if len(to_review) <= TO_REVIEW_SHOWN else awaiting.count()
+    to_review = to_review[:TO_REVIEW_SHOWN]
     returned = list(reports_of_my_organisation(request.user, pending.filter(state=ProgressReport.State.RETURNED))[:20])
     return render(request, "reports/home.html", {
-        "workplans": workplans, "late_activities": late_activities, "late_total": len(late_ids),
-        "to_review": to_review, "returned": returned, "today": today,
+        "workplans": workplans, "current_workplans": current, "ended_workplans": ended,
+        "late_activities": late_activities, "late_total": len(late_ids),
+        "to_review": to_review, "to_review_total": to_review_total, "returned": returned, "today": today,
         "overdue_action_points": list(ActionPoint.objects.overdue(today).for_list()[:10]),
         "saved_views": list(SavedView.objects.for_user(request.user)),
     })
@@ -334,6 +339,13 @@ def activity_export(request, fmt):
     raise Http404(_("Unknown export format."))
 
 
+def _walk(nodes):
+    for node in nodes:
+        yield node
+        yield from _walk(node.children)
+        yield from _walk(node.results)
+
+
 # A large plan's tree comes in pages of this many activities, in the tree's order.
 TREE_PAGE_ACTIVITIES = 200
 
@@ -359,7 +371,20 @@ def workplan_detail(request, slug):
     else:
         tree = workplan_tree(workplan, activities=activities, objectives=objectives, results=results)
         status = rollup_status([node.status for node in tree if node.status])
+    summary = None
+    if workplan.has_ended():
+        # An ended plan says so, with its final result (its activities' indicators by outcome),
+        # not "late": from the tree when it holds the whole plan, else from the cached statuses.
+        if page.paginator.num_pages == 1 and not filtering:
+            entry = {"statuses": {}, "outcomes": outcome_counts(
+                indicator.progress_info for node in _walk(tree) for activity in node.activities
+                for indicator in activity.indicator_list)}
+        else:
+            entry = plan_statuses([workplan.pk])[workplan.pk]
+        summary = plan_summary(workplan, entry)
+        status = summary.status
     return render(request, "reports/workplan_detail.html", {
+        "summary": summary,
         "workplan": workplan, "tree": tree, "status": status, "filter": activity_filter, "filtering": filtering,
         "page": page, "querystring": _querystring(request),
         "quarters": workplan.quarters(), "can_coordinate": can_coordinate_workplan(request.user, workplan),

@@ -123,7 +123,7 @@ def plan(db, cluster, hcr):
                            quarters=quarters)
 
 
-# --- progress (issue 4) -----------------------------------------------------------------------
+# --- indicators and progress reports ------------------------------------------------------
 
 
 @pytest.fixture(autouse=True)
@@ -141,7 +141,7 @@ def indicator(plan):
         workplan=plan.workplan, activity=plan.activities[0], code="I1", text="# de personnes atteintes", target=100
     )
 
-# --- reports (issue 5) -------------------------------------------------------------------
+# --- reports: a plan with figures worked out by hand -------------------------------------
 
 
 @pytest.fixture
@@ -197,7 +197,7 @@ def report_plan(plan, hcr, nrc):
         B.objects.create(report=rep, dimension=B.Dimension.SEX, category=category, value=value)
     return SimpleNamespace(plan=plan, indicators=ind, quarters=plan.quarters)
 
-# Meetings (issue 6) ------------------------------------------------------------------------
+# --- meetings ------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -219,7 +219,7 @@ def meetings(db, cluster, hcr, nrc):
                                       deadline=datetime.date(2017, 5, 10))
     return SimpleNamespace(may=may, june=june, share=share, tdr=tdr, done=done)
 
-# --- Hardening (issue 7) -------------------------------------------------------------------
+# --- security --------------------------------------------------------------------------------
 
 @pytest.fixture(autouse=True)
 def _axes_off(settings):
@@ -236,8 +236,39 @@ def axes_on(settings, db):
     AccessAttempt.objects.all().delete()
     return settings
 
-# --- importer ----------------------------------------------------------------------------
+# --- imports -----------------------------------------------------------------------------
 @pytest.fixture(autouse=True)
 def _imports_in_tmp(settings, tmp_path):
     """Uploaded workplan files go to a temporary private folder."""
     settings.IMPORT_ROOT = tmp_path / "imports"
+
+
+# --- the demo, loaded once per module for tests that only read it ------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """``load_demo`` once for a whole test module, rolled back at its end.
+
+    Only for tests that read: each test still runs in its own savepoint inside this outer
+    transaction (pytest-django's ``db``), so what a test writes is undone, and the demo itself
+    is undone after the module. Keep such tests in a module of their own.
+    """
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import override_settings
+
+    # The tests' fast hasher (``_media_in_tmp``), so that the demo passwords check in the tests.
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        with transaction.atomic():
+            call_command("load_demo", "--force", verbosity=0)
+            yield
+            transaction.set_rollback(True)
+
+
+# --- background tasks (issue 17): tests run tasks at once, inside the test ---------------------
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 
 from indicators.demo import demo_reports_create
 from indicators.models import Indicator, ProgressReport, QuarterClosure
@@ -28,7 +29,9 @@ def test_demo_has_reports_in_every_state_and_is_idempotent(db):
     assert client.login(username="coordinator", password="demo")
     response = client.get("/")
     assert response.status_code == 200
-    assert any(w.status_code for w in response.context["workplans"])
+    # Issue 13: the demo plans have ended: « Terminé » with their final result, validated by another person.
+    assert all(w.summary.status for w in response.context["workplans"])
+    assert not ProgressReport.objects.filter(state="validated", reviewed_by_id=F("created_by_id")).exists()
 
 
 def test_works_on_a_small_plan_too(users, plan, indicator, hcr, django_user_model):

@@ -172,7 +172,7 @@ def test_export_query_count_is_constant(report_plan, users, client_for, django_a
     for i in range(extra):
         Indicator.objects.create(workplan=plan.workplan, activity=plan.activities[0], code=f"X{i}", text="x", target=3)
     client = client_for(users.member)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):  # issue 13: +2 for who may see drafts (groups, profile)
         assert client.get(reverse("reports:performance_xlsx", args=[plan.workplan.slug]), {"breakdowns": "on"}).status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get(reverse("reports:performance_csv", args=[plan.workplan.slug])).status_code == 200

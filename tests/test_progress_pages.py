@@ -11,8 +11,12 @@ State = ProgressReport.State
 
 
 def validated(user, indicator, quarter, org, value, parts=None):
+    """Entered by ``user``, validated by another person (issue 13: four eyes)."""
+    from django.contrib.auth import get_user_model
+
     report = services.report_save(user, indicator, quarter, org, value=value, parts=parts)
-    return services.report_validate(user, services.report_submit(user, report))
+    reviewer = get_user_model().objects.filter(is_superuser=True).exclude(pk=user.pk).first()
+    return services.report_validate(reviewer, services.report_submit(user, report))
 
 
 class TestDashboard:
@@ -22,10 +26,13 @@ class TestDashboard:
         response = client_for(users.coordinator).get("/")
         body = response.content.decode()
         row = next(w for w in response.context["workplans"] if w.pk == plan.workplan.pk)
-        assert row.status_code == "late" and row.late_count == 1 and row.mean_percent == 10
+        # Issue 13: the plan (2020) has ended: « Terminé » with its final result, not "late", no mean %.
+        assert row.summary.ended and row.summary.status == "ended"
+        assert row.summary.outcomes == {"partly": 1}
+        assert "Terminé" in body
         assert "En attente de ma validation" in body
         assert response.context["to_review"] == [submitted]
-        assert [a.pk for a in response.context["late_activities"]] == [plan.activities[0].pk]
+        assert response.context["late_activities"] == []  # an ended plan's activities are not "late"
 
     def test_member_sees_returned_reports_not_the_review_list(self, client_for, users, plan, indicator, hcr):
         report = services.report_submit(users.member, services.report_save(users.member, indicator, plan.quarters[0], hcr, value=5))
@@ -37,7 +44,7 @@ class TestDashboard:
     def test_only_validated_values_count(self, client_for, users, plan, indicator, hcr):
         services.report_submit(users.member, services.report_save(users.member, indicator, plan.quarters[0], hcr, value=100))
         row = next(w for w in client_for(users.member).get("/").context["workplans"] if w.pk == plan.workplan.pk)
-        assert row.mean_percent is None
+        assert row.summary.outcomes == {"not_reported": 1}  # issue 13: counts, no mean %
 
     @pytest.mark.parametrize("n", [1, 25])
     def test_queries_constant(self, client_for, users, plan, hcr, n, django_assert_max_num_queries):
@@ -87,7 +94,8 @@ class TestIndicatorPage:
         assert rows["2020-Q2"]["value"] is None and rows["2020-Q2"]["pending"][0].value == 7
         assert "Brouillon" in body and "Validé" in body
         history = response.context["history"]
-        assert {row["record"].history_user for row in history} == {users.coordinator, users.member}
+        # issue 13: the coordinator's report is validated by another person (the administrator)
+        assert {row["record"].history_user for row in history} == {users.coordinator, users.member, users.administrator}
         assert any(c["field"] == "state" for row in history for c in row["changes"])
         places = {(r["place"].name, r["level"]): r for r in response.context["places"]}
         assert places[("Gao", "region")]["achieved"] == 30 and places[("Gao", "cercle")]["achieved"] == 30

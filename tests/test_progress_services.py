@@ -178,8 +178,10 @@ class TestDisaggregation:
     @pytest.mark.parametrize(
         "parts, message",
         [
-            ({"sex": {"F": 6, "M": 5}}, "By sex"),
-            ({"age": {"lt18": 1, "ge18": 1}}, "By age"),
+            # issue 13: sex and age parts are required when the indicator asks for them, so each
+            # case gives the other dimension's correct parts.
+            ({"sex": {"F": 6, "M": 5}, "age": {"lt18": 3, "ge18": 7}}, "By sex"),
+            ({"sex": {"F": 6, "M": 4}, "age": {"lt18": 1, "ge18": 1}}, "By age"),
             ({"sex": {"F": 6, "M": 4}, "age": {"lt18": 9, "ge18": 7}}, "By age"),
         ],
     )
@@ -192,6 +194,7 @@ class TestDisaggregation:
 
     def test_cercles_use_the_place_rule(self, users, dis, q1, hcr):
         dis.place_rule = Indicator.PlaceRule.MAX
+        dis.disaggregate_sex = dis.disaggregate_age = False  # issue 13: those parts would be required
         dis.save()
         gao, ansongo = Location.objects.get(name="Gao", kind="cercle"), Location.objects.get(name="Ansongo")
         assert save(users.member, dis, q1, hcr, value=8, parts={"cercle": {gao: 8, ansongo: 2}}).value == 8
@@ -295,9 +298,15 @@ class TestQuarterGrid:
         rows[1]["value"] = 50
         assert len(services.quarter_grid_save(users.coordinator, plan.workplan, q1, rows)) == 2
 
-    def test_members_cannot_use_the_grid(self, users, plan, indicator, hcr, q1):
-        with pytest.raises(PermissionDenied):
-            services.quarter_grid_save(users.member, plan.workplan, q1, [{"indicator": indicator, "organisation": hcr, "value": 1}])
+    def test_members_use_the_grid_only_for_their_organisation(self, users, plan, indicator, hcr, q1):
+        # Issue 13: members may use the grid (to submit their rows); another organisation's row is
+        # refused with its message, and nothing is saved.
+        with pytest.raises(services.ProgressError) as exc:
+            services.quarter_grid_save(users.outsider, plan.workplan, q1, [{"indicator": indicator, "organisation": hcr, "value": 1}])
+        assert indicator.pk in exc.value.row_errors
+        assert not ProgressReport.objects.exists()
+        assert len(services.quarter_grid_save(users.member, plan.workplan, q1,
+                                              [{"indicator": indicator, "organisation": hcr, "value": 1}])) == 1
 
 
 def test_search_text_follows_activity_and_indicator_changes(plan):
@@ -306,4 +315,5 @@ def test_search_text_follows_activity_and_indicator_changes(plan):
     activity.save()
     assert "suivi des ecoles" in type(activity).objects.get(pk=activity.pk).search_text
     Indicator.objects.create(workplan=plan.workplan, activity=activity, text="Nombre d'enfants scolarisés")
-    assert "scolarises" in type(activity).objects.get(pk=activity.pk).search_text
+    # issue 13: indicators' texts are searched in place (no copy in search_text to go stale)
+    assert list(type(activity).objects.search("scolarises")) == [activity]

@@ -56,8 +56,12 @@ def test_grid_conflict_is_reported(client_for, users, plan, indicator, hcr):
 
 
 def test_grid_forbidden_for_members_and_other_clusters(client_for, users, plan, indicator, foreign_plan):
-    assert client_for(users.member).get(grid(plan)).status_code == 403
-    assert client_for(users.member).post(grid(plan), {f"value_{indicator.pk}": "1"}).status_code == 403
+    # Issue 13: members use the grid for their own organisation's rows (tests/test_grid_rules.py);
+    # a member without an organisation, and other clusters' coordinators, are refused.
+    users.outsider.profile.organisation = None
+    users.outsider.profile.save()
+    assert client_for(users.outsider).get(grid(plan)).status_code == 403
+    assert client_for(users.outsider).post(grid(plan), {f"value_{indicator.pk}": "1"}).status_code == 403
     assert client_for(users.coordinator).get(reverse("indicators:quarter_grid", args=["autre", "2020-Q1"])).status_code == 403
     assert not ProgressReport.objects.exists()
 
@@ -94,7 +98,8 @@ class TestCloseReopen:
 
     def test_close_locks_then_reopen_with_reason(self, client_for, users, plan, indicator, hcr):
         client = client_for(users.coordinator)
-        assert client.post(self.close(plan), {"reason": "Fin du trimestre"}).status_code == 302
+        # issue 13: closing asks to confirm first (tests/test_quarter_closing.py)
+        assert client.post(self.close(plan), {"reason": "Fin du trimestre", "confirm": "yes"}).status_code == 302
         closure = QuarterClosure.objects.get()
         assert closure.reason == "Fin du trimestre" and closure.closed_by == users.coordinator
         body = client.get(grid(plan)).content.decode()

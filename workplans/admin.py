@@ -30,7 +30,7 @@ class SubClusterInline(admin.TabularInline):
 
 @admin.register(Cluster)
 class ClusterAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "country"]
+    list_display = ["code", "name", "country", "four_eyes_validation", "on_track_tolerance", "at_risk_tolerance"]
     search_fields = ["code", "name"]
     inlines = [SubClusterInline]
 
@@ -173,6 +173,11 @@ class ActivityAdmin(admin.ModelAdmin):
     list_select_related = ["workplan", "objective"]
     filter_horizontal = ["quarters"]
     inlines = [ActivityActorInline]  # indicators/admin.py adds the activity's indicators
+
+    def save_related(self, request, form, formsets, change):
+        """The schedule (quarters) is saved here, after the activity: the plan's statuses change."""
+        super().save_related(request, form, formsets, change)
+        Workplan.bump_generation(form.instance.workplan_id)
 
 
 admin.site.site_header = _("clusterplan administration")

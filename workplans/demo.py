@@ -30,6 +30,7 @@ def demo_users_create():
         user.is_staff = superuser
         user.is_superuser = superuser
         user.set_password(DEMO_PASSWORD)
+        user.email = user.email or f"{username}@example.org"  # so that send_reminders works on the demo
         user.save()
         user.groups.add(Group.objects.get(name=group_name))
         profile, _ = Profile.objects.get_or_create(user=user)

@@ -4,8 +4,10 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.core.validators import MaxValueValidator
+from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .text import fold, normalize_name
@@ -15,14 +17,48 @@ class Cluster(models.Model):
     code = models.CharField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=200)
     country = models.CharField(_("country"), max_length=100, blank=True)
+    four_eyes_validation = models.BooleanField(
+        _("four-eyes validation"),
+        default=True,
+        help_text=_("A report cannot be validated by the person who entered it or last changed it."),
+    )
+    # Status thresholds (README "Progress maths"): the gap, in points, between the share of the
+    # scheduled time elapsed and the share of the target achieved.
+    on_track_tolerance = models.PositiveSmallIntegerField(
+        _("on-track tolerance (points)"),
+        default=15,
+        validators=[MaxValueValidator(100)],
+        help_text=_("An indicator up to this many points behind the time elapsed is on track."),
+    )
+    at_risk_tolerance = models.PositiveSmallIntegerField(
+        _("at-risk tolerance (points)"),
+        default=30,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Up to this many points behind it is at risk; further behind, late."),
+    )
 
     class Meta:
         ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(on_track_tolerance__lte=models.F("at_risk_tolerance")),
+                name="cluster_on_track_tolerance_within_at_risk",
+            )
+        ]
         verbose_name = _("cluster")
         verbose_name_plural = _("clusters")
 
     def __str__(self):
         return self.code
+
+    def save(self, *args, **kwargs):
+        """The thresholds change every plan's statuses: their generations are raised."""
+        super().save(*args, **kwargs)
+        Workplan.bump_generation(Workplan.objects.filter(cluster_id=self.pk).values("pk"))
+
+    @property
+    def tolerance_points(self):
+        return {"on_track": self.on_track_tolerance, "at_risk": self.at_risk_tolerance}
 
 
 class AliasMatchQuerySet(models.QuerySet):
@@ -157,6 +193,13 @@ class Profile(models.Model):
     subcluster = models.ForeignKey(
         SubCluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("sub-cluster")
     )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="fr",
+        help_text=_("The language of the emails this user receives."),
+    )
 
     class Meta:
         verbose_name = _("profile")
@@ -243,7 +286,7 @@ class Quarter(models.Model):
         text = str(code or "").strip().upper().replace(" ", "")
         for sep in ("-Q", "Q", "-T", "T"):
             year, found, number = text.partition(sep)
-            if found and year.isdigit() and number in {"1", "2", "3", "4"} and len(year) == 4:
+            if found and year.isascii() and year.isdigit() and number in {"1", "2", "3", "4"} and len(year) == 4 and year != "0000":
                 return int(year), int(number)
         return None
 
@@ -286,6 +329,10 @@ class Workplan(models.Model):
         related_name="+",
         verbose_name=_("imported by"),
     )
+    generation = models.PositiveBigIntegerField(
+        _("generation"), default=0, editable=False,
+        help_text=_("Raised by every change the progress maths read: the key of the plan-status cache."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -305,6 +352,22 @@ class Workplan(models.Model):
         if self.start_date and self.end_date:
             # The plan's writer owns its quarters: pages only read them (``quarters()``).
             Quarter.objects.ensure_range(self._first_quarter(), self._last_quarter())
+
+    @staticmethod
+    def bump_generation(workplan_ids):
+        """Every writer of what the progress maths read calls this (one UPDATE, race-free).
+
+        ``workplan_ids``: an id, a list of ids or a ``values("pk")`` queryset."""
+        if workplan_ids is None:
+            return
+        if isinstance(workplan_ids, int):
+            workplan_ids = [workplan_ids]
+        Workplan.objects.filter(pk__in=workplan_ids).update(generation=F("generation") + 1)
+
+    def has_ended(self, today=None):
+        """A plan past its end date is ended (« Terminé »): its result is final."""
+        today = today or timezone.localdate()
+        return self.end_date is not None and self.end_date < today
 
     def _first_quarter(self):
         return Quarter.pair_for_date(self.start_date)
@@ -372,10 +435,20 @@ class ActivityQuerySet(models.QuerySet):
         return self.filter(quarters=quarter)
 
     def search(self, words):
-        """Activities whose title or one of whose indicators holds every word (accents ignored)."""
+        """Activities whose code, title, place or one of whose active indicators holds every word
+        (case and accents ignored).
+
+        The activity's own words are in ``search_text`` (written by ``Activity.save`` alone, from
+        the activity's own fields); the indicators' texts are searched where they are, folded by
+        the database (``workplans.db.Fold``: ``lower(unaccent())`` on PostgreSQL, the same
+        ``fold()`` as Python on SQLite), so that no copy of them can go stale."""
+        from .db import Fold
+
+        indicators = Activity._meta.get_field("indicators").related_model.objects.filter(archived_at__isnull=True)
         qs = self
         for word in fold(words).split():
-            qs = qs.filter(Q(search_text__contains=word))
+            matching = indicators.annotate(folded=Fold("text")).filter(folded__contains=Fold(models.Value(word)))
+            qs = qs.filter(Q(search_text__contains=word) | Q(pk__in=matching.values("activity_id")))
         return qs
 
 
@@ -437,26 +510,22 @@ class Activity(models.Model):
     def get_absolute_url(self):
         return f"{self.workplan.get_absolute_url()}#activity-{self.pk}"
 
-    def build_search_text(self, indicator_texts=()):
-        return fold(" ".join([self.code, self.title, self.place, *indicator_texts]))
-
-    def _indicator_texts(self):
-        if not self.pk:
-            return []
-        return list(self.indicators.filter(archived_at__isnull=True).values_list("text", flat=True))
+    def build_search_text(self):
+        """The activity's own words, folded (its indicators are searched in place: ``search``)."""
+        return fold(" ".join([self.code, self.title, self.place]))
 
     def save(self, *args, **kwargs):
-        """The ``q`` filter searches ``search_text``: kept up to date at every save."""
-        self.search_text = self.build_search_text(self._indicator_texts())
+        """The ``q`` filter reads ``search_text``: written here, from the activity's own fields."""
+        self.search_text = self.build_search_text()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
+        Workplan.bump_generation(self.workplan_id)
 
-    def refresh_search_text(self):
-        """After an indicator changed: recompute without touching anything else."""
-        text = self.build_search_text(self._indicator_texts())
-        Activity.objects.filter(pk=self.pk).update(search_text=text)
-        self.search_text = text
+    def set_schedule(self, quarters):
+        """Change the quarters the activity is scheduled in (its plan's statuses change)."""
+        self.quarters.set(quarters)
+        Workplan.bump_generation(self.workplan_id)
 
 
 class ActivityActor(models.Model):

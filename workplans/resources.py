@@ -1,11 +1,11 @@
 """Flat lists imported and exported from the admin (django-import-export, with its confirm step)."""
 
 import re
-from decimal import Decimal, InvalidOperation
 
 from import_export import fields, resources, widgets
 
 from clusterplan.lib.admin_formats import RoundTripMixin
+from clusterplan.lib.numbers import NumberError, parse_decimal
 
 from .models import Actor, ActorAlias, SubCluster
 from .text import normalize_name
@@ -79,10 +79,10 @@ def parse_targets(text):
         code, _sep, value = item.partition(":")
         pair = Quarter.parse_code(code)
         try:
-            number = Decimal(value.strip().replace(",", "."))
-        except InvalidOperation:
+            number = parse_decimal(value) if value.strip() else None
+        except NumberError:
             number = None
-        if pair is None or number is None or not number.is_finite():
+        if pair is None or number is None:
             raise ValueError(f"« {item} » : attendu « 2020-Q3: 10 »")
         targets[pair] = number
     return targets

@@ -2,7 +2,7 @@
 
 from django import template
 
-from indicators.models import Status
+from indicators.models import ENDED, ENDED_LABEL, Status
 
 register = template.Library()
 
@@ -10,6 +10,8 @@ register = template.Library()
 @register.filter
 def status_label(code):
     """The translated label of a progress status code (``Status``); unknown codes read "No data"."""
+    if code == ENDED:
+        return ENDED_LABEL
     try:
         return Status(code).label
     except ValueError:

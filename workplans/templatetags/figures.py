@@ -26,3 +26,12 @@ def pct(value):
     if value is None:
         return "–"
     return f"{number_format(Decimal(value).quantize(Decimal('1')))} %"
+
+
+@register.filter
+def plain(value):
+    """A number for a machine-read attribute (SVG coordinates, data-*): dot-decimal, no grouping,
+    never localised, whatever the page's language."""
+    if value is None or value == "":
+        return "0"
+    return f"{round(float(value), 2):g}"
