@@ -141,7 +141,7 @@ class ActivityViewSet(ListViewSet):
 def _indicators():
     validated = ProgressReport.objects.validated().select_related("quarter")
     return (
-        Indicator.objects.active().select_related("workplan", "activity")
+        Indicator.objects.active().select_related("workplan__cluster", "activity")  # the cluster: its status tolerances
         .prefetch_related(
             Prefetch("targets", queryset=IndicatorTarget.objects.select_related("quarter").order_by("quarter__ordinal", "id")),
             Prefetch("reports", queryset=validated, to_attr="validated_reports"),
