@@ -235,11 +235,6 @@ class ConflictSerializer(serializers.Serializer):
     current = ProgressReportSerializer()
 
 
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    errors = serializers.ListField(child=serializers.CharField(), required=False)
-
-
 class AgendaItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = AgendaItem

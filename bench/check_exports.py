@@ -65,7 +65,8 @@ def download_all(out):
         if response.status_code != 200:
             raise SystemExit(f"FAILED {url} {params or ''}: HTTP {response.status_code}")
         path = out / name
-        path.write_bytes(response.content)
+        body = b"".join(response.streaming_content) if response.streaming else response.content  # streamed CSV
+        path.write_bytes(body)
         files.append((path, flavour))
 
     def csvs(stem, url, params=None):

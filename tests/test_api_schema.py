@@ -63,7 +63,21 @@ schema = _schema()
 
 
 @pytest.fixture
-def role_tokens(users, report_plan, meetings):
+def keep_test_connection():
+    """schemathesis calls the WSGI application itself: as Django's test client does, keep the end of
+    a request from closing the test's database connection (inside its transaction on PostgreSQL)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def role_tokens(keep_test_connection, users, report_plan, meetings):
     """The demo-size data (a plan with reports in every state, two meetings) and a token per role."""
     return {role: Token.objects.get_or_create(user=getattr(users, role))[0].key for role in ROLES}
 
