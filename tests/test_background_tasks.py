@@ -311,3 +311,18 @@ def test_activity_list_xlsx_as_a_task(users, plan, client_for, django_capture_on
     book = load_workbook(io.BytesIO(b"".join(client.get(reverse("jobs:download", args=[job.pk])).streaming_content)))
     cells = [str(c.value) for row in book.worksheets[0].iter_rows() for c in row if c.value]
     assert "Monitoring de protection" in cells and "Sensibilisation" not in cells
+
+
+def test_my_tasks_query_count_is_constant(users, client_for, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(users.member)
+    Job.objects.create(kind=Job.Kind.EXPORT_ACTIVITIES, description="Une", started_by=users.member)
+    client.get(reverse("jobs:list"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("jobs:list"))
+    Job.objects.bulk_create([Job(kind=Job.Kind.EXPORT_ACTIVITIES, description=f"T{i}", started_by=users.member)
+                             for i in range(30)])
+    with django_assert_num_queries(len(few)):
+        assert client.get(reverse("jobs:list")).status_code == 200

@@ -105,3 +105,18 @@ def test_pages_need_a_login(client):
     for name in ("notifications:list", "notifications:preferences"):
         response = client.get(reverse(name))
         assert response.status_code == 302 and "login" in response.url
+
+
+@pytest.mark.django_db
+def test_list_query_count_is_constant(users, plan, client_for, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(users.member)
+    _notify(users.member, plan, 1)
+    client.get(reverse("notifications:list"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("notifications:list"))
+    _notify(users.member, plan, 30, "more")
+    with django_assert_num_queries(len(few)):
+        assert client.get(reverse("notifications:list")).status_code == 200
