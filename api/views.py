@@ -170,7 +170,8 @@ def _reports():
 
 
 CONFLICT = OpenApiResponse(s.ConflictSerializer, description="A stale version: the current report is in `current`.")
-REFUSED = OpenApiResponse(s.ErrorSerializer, description="A value the rules refuse, or a locked report.")
+REFUSED = OpenApiResponse(OpenApiTypes.OBJECT, description="Messages by field, or `detail` (and `errors`) when the "
+                                                            "rules refuse the act.")
 
 
 @extend_schema_view(
