@@ -36,6 +36,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from bench.load.run import database_recreate  # one way to make a throw-away bench database
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/cp_bench_http"
@@ -62,19 +64,6 @@ def server_env(database_url):
         PYTHONPATH=str(ROOT), DJANGO_SETTINGS_MODULE="clusterplan.settings",
     )
     return env
-
-
-def database_recreate(database_url):
-    import psycopg2
-
-    parts = urllib.parse.urlsplit(database_url)
-    admin = psycopg2.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username,
-                             password=parts.password, dbname="postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{parts.path.lstrip("/")}"')
-    admin.close()
 
 
 def build(database_url, scale, env):
