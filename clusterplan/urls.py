@@ -4,6 +4,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+# The admin modules are discovered here, not at start-up (clusterplan/apps.py: AdminConfig).
+admin.autodiscover()
+
 urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -1,9 +1,11 @@
 """Shared fixtures: the four roles every view is tested against, and small plans."""
 
 import datetime
+from importlib import import_module
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
@@ -21,6 +23,11 @@ from workplans.models import (
 from workplans.permissions import ADMINISTRATORS, COORDINATORS, MEMBERS
 
 PASSWORD = "a-long-test-password"
+
+# The admin modules are discovered by the URLconf, not at start-up (clusterplan/apps.py): loaded
+# before the tests are collected, as by a first request, so that the tests listing admin.site's
+# models (tests/test_admin.py parametrizes over them) see every ModelAdmin.
+import_module(settings.ROOT_URLCONF)
 
 
 @pytest.fixture(autouse=True)

@@ -3,12 +3,6 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from imports.mapping import ReadOptions, parse_map_option
-from imports.parsing import WorkplanImportError, parse_file
-from imports.readers import size_error
-from imports.services import workplan_import_commit
-from imports.summary import summary_lines
-
 
 class Command(BaseCommand):
     requires_system_checks = []  # a data command: the project's checks (URLs, templates…) cost a second each run
@@ -24,6 +18,13 @@ class Command(BaseCommand):
         parser.add_argument("--sheet", help="Read only this sheet.")
 
     def handle(self, path, slug=None, dry_run=False, **options):
+        # The importer is loaded here, not when the command is: `--help` and a wrong option answer without it.
+        from imports.mapping import ReadOptions, parse_map_option
+        from imports.parsing import WorkplanImportError, parse_file
+        from imports.readers import size_error
+        from imports.services import workplan_import_commit
+        from imports.summary import summary_lines
+
         file = Path(path)
         try:
             if error := size_error(file.stat().st_size):  # refused before it is read into memory
