@@ -23,10 +23,15 @@ FIRST_ROWS = 30  # where the column-mapping step looks for a header when none is
 _TITLE_YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 
 
+_MISSING = object()
+
+
 class Namer:
     """A header cell's field: the person's choice (``ReadOptions.columns``) first, else the vocabulary.
 
-    Calling it with the same text again costs a dictionary look-up."""
+    Calling it with the same text again costs a dictionary look-up (``cache``)."""
+
+    MAX_CACHED = 100_000
 
     def __init__(self, options=None):
         self.options = options if options is not None and options.columns else None
@@ -37,6 +42,8 @@ class Namer:
             return self.cache[text]
         except KeyError:
             pass
+        if len(self.cache) >= self.MAX_CACHED:
+            self.cache = {}
         if self.options is not None:
             chosen = self.options.field_for(text)
             name = None if chosen == IGNORE else chosen or header_field(text)
@@ -46,25 +53,42 @@ class Namer:
         return name
 
 
+VOCABULARY = Namer()  # the vocabulary alone, no person's mapping
+
+
 def is_header_row(row, strict=False, namer=None):
     """A header row: at least two distinct known fields, one of them activities or indicators, and
     more known fields than half the unknown texts (month, quarter and year columns are neutral).
     ``strict`` (a table already has a header above): the unknown texts are at most half the known
-    fields, so a data row whose cells happen to start like headers is not taken for one."""
+    fields, so a data row whose cells happen to start like headers is not taken for one.
+
+    Run on every row: the texts already named (``Namer.cache``) are counted first, and the test
+    stops as soon as the known fields cannot win, so a data row's new texts are seldom named."""
     texts = [c.value for c in row if c.value]
-    total = len(texts)
-    if total < 2 or sum(1 for t in texts if len(t) <= HEADER_CHARS) < 2:
+    if len(texts) < 2 or sum(1 for t in texts if len(t) <= HEADER_CHARS) < 2:
         return False
-    namer = namer or header_field
+    namer = namer or VOCABULARY
+    cache = getattr(namer, "cache", {})
     main = set()
     unknown = 0
-    for seen, text in enumerate(texts, start=1):
+    pending = []
+    for text in texts:
+        name = cache.get(text, _MISSING)
+        if name is _MISSING:
+            pending.append(text)
+        elif name is None:
+            unknown += 1
+        elif is_main(name):
+            main.add(name)
+    # the known fields can be no more than those found plus the texts left: stop when they cannot win
+    if _cannot_win(unknown, len(main) + len(pending), strict):
+        return False
+    pending.sort(key=len)  # short texts first: they are the ones that repeat (and headers are short)
+    for left, text in enumerate(pending, start=1):
         name = namer(text)
         if name is None:
             unknown += 1
-            # the known fields can be no more than the cells left: stop as soon as they cannot win
-            most = len(main) + total - seen
-            if (unknown * 2 > most) if strict else (most * 2 < unknown):
+            if _cannot_win(unknown, len(main) + len(pending) - left, strict):
                 return False
         elif is_main(name):
             main.add(name)
@@ -73,9 +97,13 @@ def is_header_row(row, strict=False, namer=None):
     return unknown * 2 <= len(main) if strict else len(main) * 2 >= unknown
 
 
+def _cannot_win(unknown, most, strict):
+    return unknown * 2 > most if strict else most * 2 < unknown
+
+
 def is_subheader_row(row, namer=None):
     """A row that only holds sub-fields (years, months, quarters, levels) under a header's groups."""
-    namer = namer or header_field
+    namer = namer or VOCABULARY
     names = [namer(c.value) for c in row if c.value]
     return bool(names) and all(is_sub(n) or is_main(n) for n in names) and any(is_sub(n) for n in names)
 
@@ -137,7 +165,7 @@ class Layout:
 
 def build_layout(header_rows, namer=None):
     """The ``Layout`` of a header (one row, or a row and its sub-header rows)."""
-    header_field_ = namer or header_field
+    header_field_ = namer or VOCABULARY
     layout = Layout()
     width = max(len(r) for r in header_rows)
     years_by_column = {}
