@@ -24,6 +24,7 @@ from functools import lru_cache
 from workplans.reference import vocabulary
 from workplans.text import fold, normalize_name
 
+from .tree import ParsedActor
 from .values import LEAD_NOTES, SUPPORT_NOTES
 
 CLUSTER = "CP"
@@ -121,8 +122,6 @@ class ActorReading:
     cut: str = ""  # the whole name, when it was too long and cut
 
     def parsed(self):
-        from .tree import ParsedActor
-
         return ParsedActor(self.name, self.role, self.note)
 
 

@@ -137,11 +137,20 @@ class Layout:
     row_number: int | None = None  # the source row of the header
     _first: dict | None = field(default=None, repr=False, compare=False)
     _indexes: dict = field(default_factory=dict, repr=False, compare=False)
+    _at: object = field(default=None, repr=False, compare=False)
 
     def changed(self):
         """Forget the look-ups after ``columns`` changed."""
         self._first = None
         self._indexes = {}
+        self._at = None
+
+    @property
+    def at(self):
+        """``Columns``: the first column of each field the walk reads, looked up once."""
+        if self._at is None:
+            self._at = Columns(self)
+        return self._at
 
     def first(self, name):
         """The first column read as ``name``, or ``None``."""
@@ -161,6 +170,24 @@ class Layout:
     @property
     def first_column(self):
         return min(self.columns) if self.columns else 0
+
+
+class Columns:
+    """Where the walk finds each field in a data row (``None``: no such column), from a ``Layout``."""
+
+    FIELDS = ("objective", "objective_code", "result", "result_code", "activity", "code", "indicator", "kind",
+              "target", "baseline", "unit", "mov", "lead", "other", "resources", "place", "status", "period",
+              "period_text", "quarters", "months", "start", "end")
+    __slots__ = (*FIELDS, "levels", "months_ticked", "ticks", "years", "phased_targets")
+
+    def __init__(self, layout):
+        for name in self.FIELDS:
+            setattr(self, name, layout.first(name))
+        self.levels = layout.indexes("level")  # "Niveau", or National / Régional columns
+        self.months_ticked = layout.indexes("month:")
+        self.ticks = layout.indexes("month:") + layout.indexes("quarter:")  # ticked or shaded cells
+        self.years = layout.indexes("year:")  # year columns holding quarter ranges
+        self.phased_targets = layout.indexes("target_year:") + layout.indexes("target_quarter:")
 
 
 def build_layout(header_rows, namer=None):

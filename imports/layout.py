@@ -248,7 +248,8 @@ class Parser:
             if not self.structural(text, self.ref(sheet, number, index), column):
                 self.plan.notes.append(text)
             return
-        activity_col, indicator_col = layout.first("activity"), layout.first("indicator")
+        at = layout.at
+        activity_col, indicator_col = at.activity, at.indicator
         self.hierarchy_cells(sheet, layout, row, number)
         if self.objective is None:
             self.add_objective("", _("(objective not given)"), self.ref(sheet, number))
@@ -256,7 +257,7 @@ class Parser:
         activity_texts = lines(self.cell(row, activity_col))
         indicator_texts = lines(self.cell(row, indicator_col))
         activities = []
-        explicit_code = self.cell(row, layout.first("code"))
+        explicit_code = self.cell(row, at.code)
         owner = self.result or self.objective
         repeated = None
         if len(activity_texts) == 1 and len(self.last_activities) == 1:
@@ -301,10 +302,11 @@ class Parser:
 
     def hierarchy_cells(self, sheet, layout, row, number):
         """The row's objective and result cells: a new one opens, a blank or repeated one continues."""
-        objective_col, result_col = layout.first("objective"), layout.first("result")
+        at = layout.at
+        objective_col, result_col = at.objective, at.result
         objective_text = self.cell(row, objective_col)
         if objective_text and objective_text.strip() != "-":
-            level, code, title = r.objective_cell(objective_text, self.cell(row, layout.first("objective_code")))
+            level, code, title = r.objective_cell(objective_text, self.cell(row, at.objective_code))
             if level == "axis":
                 if self.parent is None or not r.same_title(self.parent.title, title):  # a repeated axis cell
                     self.add_axis(code, title, self.ref(sheet, number, objective_col))
@@ -314,30 +316,32 @@ class Parser:
                 self.add_objective(code, title, self.ref(sheet, number, objective_col))
         result_text = self.cell(row, result_col)
         if result_text and result_text.strip() != "-":
-            level, code, title = r.result_cell(result_text, self.cell(row, layout.first("result_code")))
+            level, code, title = r.result_cell(result_text, self.cell(row, at.result_code))
             if level == "objective":
                 self.add_objective(code, title, self.ref(sheet, number, result_col))
             elif self.result is None or not r.same_title(self.result.title, title):
                 self.add_result(code, title, self.ref(sheet, number, result_col))
 
     def indicators(self, sheet, layout, row, number, texts):
-        column = layout.first("indicator")
+        if not texts:
+            return []
+        at = layout.at
+        column = at.indicator
+        extra = []  # the kind, target, baseline and unit columns that hold something in this row
+        for name, index in (("kind", at.kind), ("target", at.target), ("baseline", at.baseline), ("unit", at.unit)):
+            if index is not None:
+                items = raw_lines(self.cell(row, index))
+                if items:
+                    extra.append((name, index, items))
+        mov_items = raw_lines(self.cell(row, at.mov))
         result = []
-        extra = {}
-        for name in ("mov", "kind", "target", "baseline", "unit"):
-            index = layout.first(name)
-            cell = self.cell(row, index)
-            extra[name] = (index, raw_lines(cell), cell)
         for k, text in enumerate(texts):
             kind, target, doubt = v.indicator_kind(text)
             indicator = ParsedIndicator(text=text, kind=kind, target=target, ref=self.ref(sheet, number, column))
             if doubt == "range":
                 self.warn(sheet, number, column, _("“%(text)s”: a range; the upper figure is taken as the target.")
                           % {"text": text[:60]}, layout)
-            for name in ("kind", "target", "baseline", "unit"):
-                index, items, _cell = extra[name]
-                if not items:
-                    continue
+            for name, index, items in extra:
                 item = items[k] if len(items) == len(texts) else (items[0] if len(items) == 1 else None)
                 if item is None or item in DASHES:
                     continue
@@ -357,9 +361,9 @@ class Parser:
                     setattr(indicator, name, value)
                 else:
                     indicator.unit = item[:60]
-            self.phased_targets(sheet, layout, row, number, indicator, k, len(texts))
-            index, items, cell = extra["mov"]
-            items = [item for item in items if item not in DASHES] if len(items) != len(texts) else items
+            if at.phased_targets:
+                self.phased_targets(sheet, layout, row, number, indicator, k, len(texts))
+            items = [item for item in mov_items if item not in DASHES] if len(mov_items) != len(texts) else mov_items
             if items:
                 if len(items) == len(texts):
                     indicator.means_of_verification = "" if items[k] in DASHES else items[k]
@@ -368,16 +372,15 @@ class Parser:
                 else:
                     indicator.means_of_verification = " ; ".join(items)
             result.append(indicator)
-        index, items, cell = extra["mov"]
-        items = [item for item in items if item not in DASHES]
-        if texts and items and len(items) not in (1, len(texts)):
-            self.warn(sheet, number, index, _("%(m)d means of verification for %(i)d indicators: each indicator keeps them all.")
+        items = [item for item in mov_items if item not in DASHES]
+        if items and len(items) not in (1, len(texts)):
+            self.warn(sheet, number, at.mov, _("%(m)d means of verification for %(i)d indicators: each indicator keeps them all.")
                       % {"m": len(items), "i": len(texts)}, layout)
         return result
 
     def phased_targets(self, sheet, layout, row, number, indicator, k, count):
         """Per-year ("Cible 2021": the year's last quarter) and per-quarter target columns."""
-        for index in layout.indexes("target_year:") + layout.indexes("target_quarter:"):
+        for index in layout.at.phased_targets:
             items = [item for item in raw_lines(self.cell(row, index)) if item not in DASHES]
             if not items:
                 continue
@@ -408,9 +411,9 @@ class Parser:
 
     def fill_activities(self, sheet, layout, row, number, activities):
         n = len(activities)
+        at = layout.at
         # actors (a blank cell continues the value above)
-        for name, role in (("lead", "lead"), ("other", "support")):
-            index = layout.first(name)
+        for name, role, index in (("lead", "lead", at.lead), ("other", "support", at.other)):
             if index is None:
                 continue
             text = self.fill.take(name, self.cell(row, index))
@@ -425,7 +428,7 @@ class Parser:
                         if not any(a.role == actor.role and folded(a.name) == actor.key for a in activity.actors):
                             activity.actors.append(actor.parsed())
         # level, place, resources, status
-        for index in layout.indexes("level"):
+        for index in at.levels:
             text = self.cell(row, index)
             if not text or text.strip() in ("-",):
                 continue
@@ -436,12 +439,12 @@ class Parser:
                     activity.level = level or (column.split(":")[1] if ":" in column else "")
                 if not level and not activity.place:
                     activity.place = text[:300]
-        for name in ("resources", "place"):
-            text = self.cell(row, layout.first(name))
+        for name, index in (("resources", at.resources), ("place", at.place)):
+            text = self.cell(row, index)
             if text and text.strip() != "-":
                 for activity in activities:
                     setattr(activity, name, text if name == "resources" else text[:300])
-        status_text = self.cell(row, layout.first("status"))
+        status_text = self.cell(row, at.status)
         status = STATUSES.get(folded(status_text).strip()) if status_text else None
         if status:
             for activity in activities:
@@ -454,8 +457,9 @@ class Parser:
     def periods(self, sheet, layout, row, number, activities):
         n = len(activities)
         written = [[] for _ in activities]
+        at = layout.at
         # a period column (text), filled down
-        index = layout.first("period")
+        index = at.period
         if index is not None:
             text = self.fill.take("period", self.cell(row, index))
             if text:
@@ -464,12 +468,12 @@ class Parser:
                         self.add_period(sheet, layout, number, index, activities[k], line, self.plan_year())
                     written[k].append(" / ".join(chunk))
         # the period as written, kept as text (our own export)
-        text = self.cell(row, layout.first("period_text"))
+        text = self.cell(row, at.period_text)
         if text and text.strip() != "-":
             for k in range(n):
                 written[k].append(text)
         # clean quarter codes
-        index = layout.first("quarters")
+        index = at.quarters
         text = self.cell(row, index)
         if text:
             for token in _TOKENS.split(text):
@@ -485,11 +489,11 @@ class Parser:
                     if pair not in activity.quarters:
                         activity.quarters.append(pair)
         # start and end dates → the quarters between
-        start_index, end_index = layout.first("start"), layout.first("end")
+        start_index, end_index = at.start, at.end
         if start_index is not None or end_index is not None:
             self.dates(sheet, layout, row, number, activities, written, start_index, end_index)
         # clean month codes (our own export): 2019-03
-        index = layout.first("months")
+        index = at.months
         text = self.cell(row, index)
         if text:
             for token in _TOKENS.split(text):
@@ -506,7 +510,7 @@ class Parser:
                     if (year, Quarter.number_of_month(month)) not in activity.quarters:
                         activity.quarters.append((year, Quarter.number_of_month(month)))
         # year columns holding quarter ranges
-        for index in layout.indexes("year:"):
+        for index in at.years:
             text = self.cell(row, index)
             if not text:
                 continue
@@ -519,9 +523,8 @@ class Parser:
                 if meaningful:
                     written[k].append(f"{year} : {', '.join(meaningful)}")
         # month and quarter columns: a tick, or a shaded cell
-        ticks = layout.indexes("month:") + layout.indexes("quarter:")
-        if ticks:
-            self.ticks(sheet, layout, row, number, activities, written, ticks)
+        if at.ticks:
+            self.ticks(sheet, layout, row, number, activities, written, at.ticks)
         for activity, texts in zip(activities, written):
             activity.period_text = "; ".join(t for t in texts if t)[:300]
             activity.quarters.sort()

@@ -109,7 +109,7 @@ class Row:
 def read_row(row, layout):
     """What a row under the header is: see the module's docstring."""
     meaningful = [(k, c.value) for k, c in enumerate(row) if c.value and c.value.strip() not in DASHES]
-    months = layout.indexes("month:")
+    months = layout.at.months_ticked
     shaded_months = [k for k in months if k < len(row) and row[k].shaded and not row[k].value] if months else []
     if not meaningful and not shaded_months:
         return Row(BLANK, meaningful, shaded_months)
