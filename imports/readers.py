@@ -186,7 +186,7 @@ def read_spreadsheet(data, kind):
         raise WorkplanImportError(_("This file is not a valid workbook or document: it may be truncated or damaged."))
     formats = xlsx_formats(data) if kind == "xlsx" else {}
     max_rows, max_cols, max_chars = limit("MAX_ROWS"), limit("MAX_COLUMNS"), limit("MAX_CELL_CHARS")
-    texts = {}  # a text as read → cleaned: the same values come back row after row
+    texts = {"": None}  # a text as read → cleaned: the same values come back row after row
     sheets = []
     try:
         for meta in workbook.sheets_metadata:
@@ -239,6 +239,18 @@ def _spreadsheet_row(raw, number, first_col, styled, texts, max_chars):
 
     ``styled``: ``{(row, col): (shaded, percent)}`` from the xlsx XML; ``texts``: the cleaning of
     each text already met (a dictionary shared by the whole workbook)."""
+    if not styled:  # no shaded or percent cell in the workbook: the values alone
+        get = texts.get
+        values = []
+        for value in raw:
+            if value.__class__ is str:
+                text = get(value, _MISSING)
+                if text is _MISSING:
+                    text = texts[value] = clean(value, max_chars)
+            else:
+                text = clean(value, max_chars)
+            values.append(text)
+        return [Cell(text) for text in values] if any(values) else None
     row = []
     empty = True
     for k, value in enumerate(raw):
@@ -282,8 +294,7 @@ _ATTR_S = re.compile(rb'\bs="(\d+)"')
 _FORMULA = re.compile(rb"<(?:\w+:)?c\b([^>]*?)>\s*<(?:\w+:)?f\b[^>]*>([^<]*)</(?:\w+:)?f>\s*(?:<(?:\w+:)?v\b[^>]*>([^<]*)<)?")
 
 
-_CELL_COLUMN = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})\d')
-_CELL_ROW = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="[A-Z]{1,3}(\d+)"')
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d+)"')
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
@@ -357,10 +368,11 @@ def xlsx_formats(data):
                         cut = max(block.rfind(b"</row>") + 6, block.rfind(b"</c>") + 4, 0) or block.rfind(b">") + 1
                         block, tail = block[:cut], block[cut:]
                         # the sheet's extent, from every cell's reference (C-speed: no Python per cell)
-                        letters = set(_CELL_COLUMN.findall(block))
-                        if letters:
-                            cols = max(cols, _column_index(max(letters, key=lambda c: (len(c), c))) + 1)
-                            rows = max(rows, max(map(int, _CELL_ROW.findall(block))))
+                        refs = _CELL_REF.findall(block)
+                        if refs:
+                            letters, numbers = zip(*refs)
+                            cols = max(cols, _column_index(max(set(letters), key=lambda c: (len(c), c))) + 1)
+                            rows = max(rows, max(map(int, numbers)))
                         # shaded cells and percent formats: only the cells carrying such a style
                         if styled_cell is not None:
                             for match in styled_cell.finditer(block):
