@@ -149,6 +149,21 @@ def organisations_with_roles(line, role):
 
 
 @lru_cache(maxsize=8192)
+def organisations_of_lines(lines, role):
+    """``(readings, cut)`` for the lines (a tuple) of an actors cell given to one activity: each
+    organisation once (same name and role), and the names too long that were cut, in order."""
+    readings, seen, cut = [], set(), []
+    for line in lines:
+        for actor in organisations_with_roles(line, role):
+            if actor.cut:
+                cut.append(actor.cut)
+            if (actor.key, actor.role) not in seen:
+                seen.add((actor.key, actor.role))
+                readings.append(actor)
+    return tuple(readings), tuple(cut)
+
+
+@lru_cache(maxsize=8192)
 def _split_organisations(text):
     notes = []
 

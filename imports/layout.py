@@ -18,7 +18,7 @@ from workplans.models import Quarter
 
 from . import rows as r
 from . import values as v
-from .actors import organisations_with_roles
+from .actors import organisations_of_lines
 from .errors import ImportWarning, WorkplanImportError
 from .headers import (  # noqa: F401 (candidate_columns, is_header_row: imported from here too)
     Layout,
@@ -420,13 +420,14 @@ class Parser:
             if not text:
                 continue
             for activity, chunk in zip(activities, self.split_for(raw_lines(text), n)):
-                for line in chunk:
-                    for actor in organisations_with_roles(line, role):
-                        if actor.cut:
-                            self.warn(sheet, number, index, _("Actor name too long, cut: “%(name)s…”.")
-                                      % {"name": actor.cut[:40]}, layout)
-                        if not any(a.role == actor.role and folded(a.name) == actor.key for a in activity.actors):
-                            activity.actors.append(actor.parsed())
+                readings, cut = organisations_of_lines(tuple(chunk), role)
+                for whole in cut:
+                    self.warn(sheet, number, index, _("Actor name too long, cut: “%(name)s…”.") % {"name": whole[:40]},
+                              layout)
+                if activity.actors:  # the same organisation with the same role is listed once
+                    taken = {(folded(a.name), a.role) for a in activity.actors}
+                    readings = [a for a in readings if (a.key, a.role) not in taken]
+                activity.actors.extend(a.parsed() for a in readings)
         # level, place, resources, status
         for index in at.levels:
             text = self.cell(row, index)
@@ -609,13 +610,11 @@ class Parser:
         else:
             start = end = None
         plan.start, plan.end = start, end
+        whole = v.span(start, end) if start is not None else []  # "En continu": every quarter of the plan
         for activity in activities:
-            if activity.continuous:
-                if start is None:
-                    continue
-                for pair in v.span(start, end):
-                    if pair not in activity.quarters:
-                        activity.quarters.append(pair)
+            if activity.continuous and whole:
+                have = set(activity.quarters)
+                activity.quarters.extend(pair for pair in whole if pair not in have)
                 activity.quarters.sort()
         self.assign_codes()
 

@@ -35,7 +35,8 @@ _OBJECTIVE = re.compile(
     r"^(?:objectif|objective|os|so)\b\s*(?:specifique\s*|specific\s*)?(?:n°\s*)?(\d+(?:\.\d+)*)?\s*[:.\-–]?\s*(.*)$", re.S)
 _RESULT = re.compile(r"^(?:(?:resultat|result|er|ra)\s*(?:attendu\s*)?)?(\d+\.\d+)\.?\s*[:.\-–]?\s*(.*)$", re.S)
 _NUMBERED = re.compile(r"^(\d+)\s*[.)\-–:]?\s+(\D.*)$", re.S)
-_BULLET = re.compile(r"^\s*(?:[-•*▪◦●–]\s+|\d+[.)]\s+(?=\D))")
+_BULLETS = "-•*▪◦●–"
+_BULLET = re.compile(rf"^\s*(?:[{_BULLETS}]\s+|\d+[.)]\s+(?=\D))")
 
 
 @lru_cache(maxsize=65536)
@@ -80,9 +81,11 @@ def lines(text):
         return []
     out = []
     for line in str(text).split("\n"):
-        line = _BULLET.sub("", line).strip() if len(line.strip()) > 1 else line.strip()
-        if line and line not in DASHES:
-            out.append(line)
+        bare = line.strip()
+        if len(bare) > 1 and (bare[0] in _BULLETS or bare[0].isdigit()):
+            bare = _BULLET.sub("", line).strip()
+        if bare and bare not in DASHES:
+            out.append(bare)
     return out
 
 
@@ -113,7 +116,7 @@ def read_row(row, layout):
     shaded_months = [k for k in months if k < len(row) and row[k].shaded and not row[k].value] if months else []
     if not meaningful and not shaded_months:
         return Row(BLANK, meaningful, shaded_months)
-    if meaningful and TOTAL_ROW.match(folded(meaningful[0][1]).strip()):
+    if meaningful and _may_be_total(meaningful[0][1]) and TOTAL_ROW.match(folded(meaningful[0][1]).strip()):
         return Row(TOTAL, meaningful, shaded_months)
     if len(meaningful) == 1 and not shaded_months:
         index, text = meaningful[0]
@@ -122,6 +125,13 @@ def read_row(row, layout):
         if at_start and column != "indicator" and (column != "activity" or classify(text)[0] is not None):
             return Row(HEADING, meaningful, shaded_months, (index, text, column))
     return Row(DATA, meaningful, shaded_months)
+
+
+def _may_be_total(text):
+    """``False`` when the text cannot start with "total", "sous-total", "sub-total" or "grand total":
+    its first letter is plain ASCII and none of s, t, g (no need to fold it then)."""
+    first = text.lstrip()[:1]
+    return not first.isascii() or first in "sStTgG"
 
 
 def total_note(meaningful):
