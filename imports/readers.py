@@ -46,6 +46,9 @@ def size_error(size):
 
 @dataclass
 class Cell:
+    """A cell's text (``None`` when empty) and whether it has a solid fill. The spreadsheet reader
+    gives the cells of one text the same object: never modify a cell of a read sheet, replace it."""
+
     value: str | None
     shaded: bool = False
 
@@ -187,6 +190,7 @@ def read_spreadsheet(data, kind):
     formats = xlsx_formats(data) if kind == "xlsx" else {}
     max_rows, max_cols, max_chars = limit("MAX_ROWS"), limit("MAX_COLUMNS"), limit("MAX_CELL_CHARS")
     texts = {"": None}  # a text as read → cleaned: the same values come back row after row
+    cells = {"": Cell(None)}  # a text as read → its (unshaded) cell
     sheets = []
     try:
         for meta in workbook.sheets_metadata:
@@ -211,7 +215,7 @@ def read_spreadsheet(data, kind):
             padding = [Cell(None) for _ in range(min(first_col, max_cols))] if first_col else None
             for offset, raw in enumerate(worksheet.iter_rows()):
                 number = first_row + offset + 1
-                row = _spreadsheet_row(raw[:width], number, first_col, styled, texts, max_chars)
+                row = _spreadsheet_row(raw[:width], number, first_col, styled, texts, cells, max_chars)
                 if row is None:
                     continue
                 if padding:
@@ -234,23 +238,25 @@ def read_spreadsheet(data, kind):
     return sheets
 
 
-def _spreadsheet_row(raw, number, first_col, styled, texts, max_chars):
+def _spreadsheet_row(raw, number, first_col, styled, texts, cells, max_chars):
     """One row of calamine values → ``[Cell]``, or ``None`` when it is empty and unshaded.
 
     ``styled``: ``{(row, col): (shaded, percent)}`` from the xlsx XML; ``texts``: the cleaning of
-    each text already met (a dictionary shared by the whole workbook)."""
-    if not styled:  # no shaded or percent cell in the workbook: the values alone
-        get = texts.get
-        values = []
+    each text already met, ``cells``: its unshaded ``Cell`` (dictionaries shared by the whole
+    workbook: a text met again costs a look-up, and its cells are one object — never modify a
+    cell of a sheet, replace it)."""
+    if not styled:  # no shaded or percent cell in the workbook: the values alone, one Cell per text
+        get = cells.get
+        row = []
         for value in raw:
             if value.__class__ is str:
-                text = get(value, _MISSING)
-                if text is _MISSING:
-                    text = texts[value] = clean(value, max_chars)
+                cell = get(value)
+                if cell is None:
+                    cell = cells[value] = Cell(clean(value, max_chars))
             else:
-                text = clean(value, max_chars)
-            values.append(text)
-        return [Cell(text) for text in values] if any(values) else None
+                cell = Cell(clean(value, max_chars))
+            row.append(cell)
+        return row if any(cell.value is not None for cell in row) else None
     row = []
     empty = True
     for k, value in enumerate(raw):
@@ -381,7 +387,7 @@ def xlsx_formats(data):
                                 if ref and style and style.group(1) in styles:
                                     cells[(int(ref.group(2)), _column_index(ref.group(1)))] = styles[style.group(1)]
                         # formulas without a cached value: kept as their text
-                        if _FORMULA_TAG.search(block):
+                        if (b"<f" in block or b":f" in block) and _FORMULA_TAG.search(block):
                             for match in _FORMULA.finditer(block):
                                 ref = _ATTR_R.search(match.group(1))
                                 if ref and not match.group(3) and len(formulas) < 100000:
