@@ -24,7 +24,6 @@ from functools import lru_cache
 from workplans.reference import vocabulary
 from workplans.text import fold, normalize_name
 
-from .tree import ParsedActor
 from .values import LEAD_NOTES, SUPPORT_NOTES
 
 CLUSTER = "CP"
@@ -113,16 +112,13 @@ MAX_NAME = 120
 
 @dataclass(frozen=True, slots=True)
 class ActorReading:
-    """One organisation of an actors cell, with its role: ``parsed()`` gives the tree's ``ParsedActor``."""
+    """One organisation of an actors cell, with its role (the tree's ``ParsedActor`` is made from it)."""
 
     name: str  # at most MAX_NAME characters
     role: str  # lead | support
     note: str
     key: str  # the folded name, to tell the same organisation twice in one activity
     cut: str = ""  # the whole name, when it was too long and cut
-
-    def parsed(self):
-        return ParsedActor(self.name, self.role, self.note)
 
 
 def note_role(note, role):

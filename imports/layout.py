@@ -36,6 +36,7 @@ from .mapping import ReadOptions
 from .rows import DASHES, FillDown, classify, folded, lines, raw_lines  # noqa: F401 (classify: imported from here too)
 from .tree import (
     ParsedActivity,
+    ParsedActor,
     ParsedIndicator,
     ParsedObjective,
     ParsedPlan,
@@ -427,7 +428,7 @@ class Parser:
                 if activity.actors:  # the same organisation with the same role is listed once
                     taken = {(folded(a.name), a.role) for a in activity.actors}
                     readings = [a for a in readings if (a.key, a.role) not in taken]
-                activity.actors.extend(a.parsed() for a in readings)
+                activity.actors.extend([ParsedActor(a.name, a.role, a.note) for a in readings])
         # level, place, resources, status
         for index in at.levels:
             text = self.cell(row, index)
