@@ -20,8 +20,7 @@ from . import rows as r
 from . import values as v
 from .actors import organisations_of_lines
 from .errors import ImportWarning, WorkplanImportError
-from .headers import (  # noqa: F401 (candidate_columns, is_header_row: imported from here too)
-    Layout,
+from .headers import (  # noqa: F401 (is_header_row: imported from here too)
     Namer,
     build_layout,
     candidate_columns,
