@@ -260,7 +260,7 @@ def _spreadsheet_row(raw, number, first_col, styled, texts, cells, max_chars):
     row = []
     empty = True
     for k, value in enumerate(raw):
-        style = styled.get((number, first_col + k)) if styled else None
+        style = styled.get((number, first_col + k))
         if style and style[1] and isinstance(value, (int, float)) and not isinstance(value, bool):
             value = f"{value * 100:.10g} %"
         if value.__class__ is str:
@@ -294,7 +294,6 @@ def _put_formulas(sheet, formulas, max_cols):
     sheet.row_numbers, sheet.rows = [n for n, _r in ordered], [r for _n, r in ordered]
 
 
-_CELL_TAG = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
 _ATTR_R = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _ATTR_S = re.compile(rb'\bs="(\d+)"')
 _FORMULA = re.compile(rb"<(?:\w+:)?c\b([^>]*?)>\s*<(?:\w+:)?f\b[^>]*>([^<]*)</(?:\w+:)?f>\s*(?:<(?:\w+:)?v\b[^>]*>([^<]*)<)?")
