@@ -405,6 +405,8 @@ class Parser:
 
     def split_for(self, items, count):
         """Pair ``items`` (a cell's lines) with ``count`` activities: per activity, or all to each."""
+        if count == 1:
+            return [items]
         if count > 1 and len(items) == count:
             return [[item] for item in items]
         return [items for _ in range(count)]

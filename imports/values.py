@@ -26,7 +26,7 @@ def to_decimal(text):
 def indicator_kind(text):
     """``(kind, target, doubt)`` read from the indicator's wording; ``doubt`` explains a guess."""
     folded = fold(text).strip()
-    if _YES_NO.search(folded):
+    if "/" in folded and _YES_NO.search(folded):  # each spelling holds a slash
         return YES_NO, None, ""
     if folded.startswith("#") or folded.startswith(_NUMBER_WORDS):
         return NUMBER, None, ""
