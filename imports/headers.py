@@ -21,8 +21,6 @@ from .vocabulary import header_field, header_year, is_main, is_sub
 HEADER_CHARS = 90  # a header cell is short: longer texts are data
 FIRST_ROWS = 30  # where the column-mapping step looks for a header when none is recognised
 _TITLE_YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
-
-
 _MISSING = object()
 
 
