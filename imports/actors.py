@@ -18,10 +18,13 @@ commit time (``imports.services``).
 """
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from workplans.reference import vocabulary
 from workplans.text import fold, normalize_name
+
+from .values import LEAD_NOTES, SUPPORT_NOTES
 
 CLUSTER = "CP"
 _PAREN = re.compile(r"\(([^()]*)\)")
@@ -101,6 +104,63 @@ def split_organisations(text):
     """``[(name, note)]`` from an actors cell; see the module's docstring."""
     if not text or not str(text).strip():
         return []
+    return list(_split_organisations(str(text)))
+
+
+MAX_NAME = 120
+
+
+@dataclass(frozen=True, slots=True)
+class ActorReading:
+    """One organisation of an actors cell, with its role (the tree's ``ParsedActor`` is made from it)."""
+
+    name: str  # at most MAX_NAME characters
+    role: str  # lead | support
+    note: str
+    key: str  # the folded name, to tell the same organisation twice in one activity
+    cut: str = ""  # the whole name, when it was too long and cut
+
+
+def note_role(note, role):
+    """The role a note gives ("chef de file" → lead, "(appui)" → support), else ``role`` (the column's)."""
+    folded_note = fold(note)
+    if any(w in folded_note for w in LEAD_NOTES):
+        return "lead"
+    if folded_note.strip() in SUPPORT_NOTES or folded_note.startswith(SUPPORT_NOTES):
+        return "support"
+    return role
+
+
+@lru_cache(maxsize=8192)
+def organisations_with_roles(line, role):
+    """``(ActorReading, …)`` of one line of an actors cell, ``role`` being the column's (lead or support).
+
+    Remembered: the same cells come back row after row."""
+    out = []
+    for name, note in _split_organisations(line) if line and line.strip() else ():
+        cut = name if len(name) > MAX_NAME else ""
+        name = name[:MAX_NAME]
+        out.append(ActorReading(name, note_role(note, role), note[:200], fold(name), cut))
+    return tuple(out)
+
+
+@lru_cache(maxsize=8192)
+def organisations_of_lines(lines, role):
+    """``(readings, cut)`` for the lines (a tuple) of an actors cell given to one activity: each
+    organisation once (same name and role), and the names too long that were cut, in order."""
+    readings, seen, cut = [], set(), []
+    for line in lines:
+        for actor in organisations_with_roles(line, role):
+            if actor.cut:
+                cut.append(actor.cut)
+            if (actor.key, actor.role) not in seen:
+                seen.add((actor.key, actor.role))
+                readings.append(actor)
+    return tuple(readings), tuple(cut)
+
+
+@lru_cache(maxsize=8192)
+def _split_organisations(text):
     notes = []
 
     def keep(match):
@@ -139,7 +199,7 @@ def split_organisations(text):
                 result[-1][1].append(phrase)
             else:
                 _merge(result, CLUSTER, phrase)
-    return [(name, "; ".join(dict.fromkeys(n.replace("\x01", "/") for n in note if n))[:200]) for name, note in result]
+    return tuple((name, "; ".join(dict.fromkeys(n.replace("\x01", "/") for n in note if n))[:200]) for name, note in result)
 
 
 def _merge(result, name, note):

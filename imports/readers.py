@@ -46,6 +46,9 @@ def size_error(size):
 
 @dataclass
 class Cell:
+    """A cell's text (``None`` when empty) and whether it has a solid fill. The spreadsheet reader
+    gives the cells of one text the same object: never modify a cell of a read sheet, replace it."""
+
     value: str | None
     shaded: bool = False
 
@@ -58,7 +61,7 @@ class Sheet:
     warnings: list = field(default_factory=list)  # [(row, message)] noted while reading
 
 
-def clean(value):
+def clean(value, max_chars=None):
     """A cell's value as stripped text (``None`` when empty); numbers keep their written form."""
     if value is None:
         return None
@@ -66,17 +69,25 @@ def clean(value):
         value = int(value)
     if hasattr(value, "strftime"):
         value = value.strftime("%Y-%m-%d")
-    text = _CONTROL.sub("", str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")).strip()
+    text = str(value)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\xa0" in text:
+        text = text.replace("\xa0", " ")
+    text = _CONTROL.sub("", text).strip()
     if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
         text = text[1:]  # a cell neutralised against formula injection by an export
-    if len(text) > limit("MAX_CELL_CHARS"):
-        text = text[: limit("MAX_CELL_CHARS")]
+    if max_chars is None:
+        max_chars = limit("MAX_CELL_CHARS")
+    if len(text) > max_chars:
+        text = text[:max_chars]
     return text or None
 
 
 SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".docx", ".txt", ".tsv")
 MAX_CELLS = 2_000_000  # rows × columns a spreadsheet may span (a 16,384-column sheet is refused early)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_MISSING = object()
 
 
 def read_file(data, name):
@@ -177,7 +188,9 @@ def read_spreadsheet(data, kind):
                   "or save it as .xlsx, then upload it again."))
         raise WorkplanImportError(_("This file is not a valid workbook or document: it may be truncated or damaged."))
     formats = xlsx_formats(data) if kind == "xlsx" else {}
-    max_rows, max_cols = limit("MAX_ROWS"), limit("MAX_COLUMNS")
+    max_rows, max_cols, max_chars = limit("MAX_ROWS"), limit("MAX_COLUMNS"), limit("MAX_CELL_CHARS")
+    texts = {"": None}  # a text as read → cleaned: the same values come back row after row
+    cells = {"": Cell(None)}  # a text as read → its (unshaded) cell
     sheets = []
     try:
         for meta in workbook.sheets_metadata:
@@ -198,23 +211,16 @@ def read_spreadsheet(data, kind):
             styled = formats.get(title, {}).get("cells", {})
             first_row, first_col = worksheet.start or (0, 0)
             sheet = Sheet(title=title)
+            width = max(0, max_cols - first_col)
+            padding = [Cell(None) for _ in range(min(first_col, max_cols))] if first_col else None
             for offset, raw in enumerate(worksheet.iter_rows()):
                 number = first_row + offset + 1
-                row = []
-                empty = True
-                for k, value in enumerate(raw[: max(0, max_cols - first_col)]):
-                    style = styled.get((number, first_col + k))
-                    if style and style[1] and isinstance(value, (int, float)) and not isinstance(value, bool):
-                        value = f"{value * 100:.10g} %"
-                    text = clean(value)
-                    if text is not None:
-                        empty = False
-                    row.append(Cell(text, bool(style and style[0])))
-                if first_col:
-                    row = [Cell(None) for _ in range(min(first_col, max_cols))] + row
-                    row = row[:max_cols]
-                if empty and not any(c.shaded for c in row):
+                row = _spreadsheet_row(raw[:width], number, first_col, styled, texts, cells, max_chars)
+                if row is None:
                     continue
+                if padding:
+                    row = [Cell(None) for _ in padding] + row
+                    row = row[:max_cols]
                 if len(sheet.rows) >= max_rows:
                     raise _too_many_rows(title)
                 sheet.rows.append(row)
@@ -232,6 +238,48 @@ def read_spreadsheet(data, kind):
     return sheets
 
 
+def _spreadsheet_row(raw, number, first_col, styled, texts, cells, max_chars):
+    """One row of calamine values → ``[Cell]``, or ``None`` when it is empty and unshaded.
+
+    ``styled``: ``{(row, col): (shaded, percent)}`` from the xlsx XML; ``texts``: the cleaning of
+    each text already met, ``cells``: its unshaded ``Cell`` (dictionaries shared by the whole
+    workbook: a text met again costs a look-up, and its cells are one object — never modify a
+    cell of a sheet, replace it)."""
+    if not styled:  # no shaded or percent cell in the workbook: the values alone, one Cell per text
+        get = cells.get
+        row = []
+        for value in raw:
+            if value.__class__ is str:
+                cell = get(value)
+                if cell is None:
+                    cell = cells[value] = Cell(clean(value, max_chars))
+            else:
+                cell = Cell(clean(value, max_chars))
+            row.append(cell)
+        return row if any(cell.value is not None for cell in row) else None
+    row = []
+    empty = True
+    for k, value in enumerate(raw):
+        style = styled.get((number, first_col + k))
+        if style and style[1] and isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = f"{value * 100:.10g} %"
+        if value.__class__ is str:
+            if not value:
+                text = None
+            else:
+                text = texts.get(value, _MISSING)
+                if text is _MISSING:
+                    text = texts[value] = clean(value, max_chars)
+        else:
+            text = clean(value, max_chars)
+        if text is not None:
+            empty = False
+        row.append(Cell(text, bool(style and style[0])))
+    if empty and not any(c.shaded for c in row):
+        return None
+    return row
+
+
 def _put_formulas(sheet, formulas, max_cols):
     """Formulas without a cached value (never computed): kept as their text, never evaluated."""
     rows = dict(zip(sheet.row_numbers, sheet.rows))
@@ -246,10 +294,21 @@ def _put_formulas(sheet, formulas, max_cols):
     sheet.row_numbers, sheet.rows = [n for n, _r in ordered], [r for _n, r in ordered]
 
 
-_CELL_TAG = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
 _ATTR_R = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _ATTR_S = re.compile(rb'\bs="(\d+)"')
 _FORMULA = re.compile(rb"<(?:\w+:)?c\b([^>]*?)>\s*<(?:\w+:)?f\b[^>]*>([^<]*)</(?:\w+:)?f>\s*(?:<(?:\w+:)?v\b[^>]*>([^<]*)<)?")
+
+
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d+)"')
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _styled_cell_tag(styles):
+    """A pattern for the cell tags whose style is one of ``styles`` (shaded or percent), or ``None``."""
+    if not styles:
+        return None
+    ids = b"|".join(sorted(styles))
+    return re.compile(rb'<(?:\w+:)?c\b([^>]*?\bs="(?:' + ids + rb')"[^>]*)>')
 
 
 def _column_index(letters):
@@ -306,30 +365,33 @@ def xlsx_formats(data):
                     continue
                 title = clean(html.unescape(name.group(1))) or "?"
                 cells, formulas, rows, cols = {}, {}, 0, 0
+                styled_cell = _styled_cell_tag(styles)
                 with archive.open(path) as stream:
                     tail = b""
                     while chunk := stream.read(1 << 20):
                         block = tail + chunk
                         cut = max(block.rfind(b"</row>") + 6, block.rfind(b"</c>") + 4, 0) or block.rfind(b">") + 1
                         block, tail = block[:cut], block[cut:]
-                        for match in _CELL_TAG.finditer(block):
-                            attrs = match.group(1)
-                            ref = _ATTR_R.search(attrs)
-                            if not ref:
-                                continue
-                            col, row_number = _column_index(ref.group(1)), int(ref.group(2))
-                            if col + 1 > cols:
-                                cols = col + 1
-                            if row_number > rows:
-                                rows = row_number
-                            style = _ATTR_S.search(attrs)
-                            if style and style.group(1) in styles:
-                                cells[(int(ref.group(2)), col)] = styles[style.group(1)]
-                        for match in _FORMULA.finditer(block):
-                            ref = _ATTR_R.search(match.group(1))
-                            if ref and not match.group(3) and len(formulas) < 100000:  # no cached value: keep the text
-                                formula = html.unescape(match.group(2).decode("utf-8", "replace"))
-                                formulas[(int(ref.group(2)), _column_index(ref.group(1)))] = "=" + formula
+                        # the sheet's extent, from every cell's reference (C-speed: no Python per cell)
+                        refs = _CELL_REF.findall(block)
+                        if refs:
+                            letters, numbers = zip(*refs)
+                            cols = max(cols, _column_index(max(set(letters), key=lambda c: (len(c), c))) + 1)
+                            rows = max(rows, max(map(int, numbers)))
+                        # shaded cells and percent formats: only the cells carrying such a style
+                        if styled_cell is not None:
+                            for match in styled_cell.finditer(block):
+                                ref = _ATTR_R.search(match.group(1))
+                                style = _ATTR_S.search(match.group(1))
+                                if ref and style and style.group(1) in styles:
+                                    cells[(int(ref.group(2)), _column_index(ref.group(1)))] = styles[style.group(1)]
+                        # formulas without a cached value: kept as their text
+                        if (b"<f" in block or b":f" in block) and _FORMULA_TAG.search(block):
+                            for match in _FORMULA.finditer(block):
+                                ref = _ATTR_R.search(match.group(1))
+                                if ref and not match.group(3) and len(formulas) < 100000:
+                                    formula = html.unescape(match.group(2).decode("utf-8", "replace"))
+                                    formulas[(int(ref.group(2)), _column_index(ref.group(1)))] = "=" + formula
                 out[title] = {"cells": cells, "formulas": formulas, "size": (rows, cols)}
     except Exception:
         return out  # formatting is a bonus: the values are still read by calamine

@@ -2,6 +2,7 @@
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from workplans.models import Quarter
 from workplans.text import fold
@@ -25,7 +26,7 @@ def to_decimal(text):
 def indicator_kind(text):
     """``(kind, target, doubt)`` read from the indicator's wording; ``doubt`` explains a guess."""
     folded = fold(text).strip()
-    if _YES_NO.search(folded):
+    if "/" in folded and _YES_NO.search(folded):  # each spelling holds a slash
         return YES_NO, None, ""
     if folded.startswith("#") or folded.startswith(_NUMBER_WORDS):
         return NUMBER, None, ""
@@ -106,7 +107,14 @@ def span(first, last):
     a, b = first[0] * 4 + first[1] - 1, last[0] * 4 + last[1] - 1
     if b < a:
         a, b = b, a
-    return [divmod(o, 4)[0:1] + (divmod(o, 4)[1] + 1,) for o in range(a, b + 1)]
+    return [(o // 4, o % 4 + 1) for o in range(a, b + 1)]
+
+
+@lru_cache(maxsize=4096)
+def period_of(text, year=None):
+    """``parse_period`` remembered (the same period texts come back row after row): the quarters as a tuple."""
+    quarters, continuous, understood = parse_period(text, year)
+    return tuple(quarters), continuous, understood
 
 
 def parse_period(text, year=None):
@@ -183,6 +191,7 @@ LEAD_NOTES = ("chef de file", "chefs de file", "lead", "co-lead", "colead")
 SUPPORT_NOTES = ("appui", "support", "en appui", "in support", "soutien", "supporting")
 
 
+@lru_cache(maxsize=4096)
 def date_quarter(text):
     """A start or end date (an Excel date read as 2020-03-15, or 15/03/2020, 03/2020, "mars 2020")
     → ``(year, quarter)``, else ``None``."""

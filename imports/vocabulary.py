@@ -84,15 +84,36 @@ _QUARTER_FORMS = (
 )
 
 
+# the same tables, indexed for the look-up (built once)
+_EXACT_INDEX = {}
+for _name, _words in EXACT.items():
+    for _word in _words:
+        _EXACT_INDEX.setdefault(_word, _name)
+_WORDS_INDEX = tuple((name, re.compile("|".join(re.escape(w) for w in words))) for name, words in WORDS)
+_PREFIX_INDEX = re.compile("|".join(f"({'|'.join(re.escape(p) for p in prefixes)})" for _n, prefixes in PREFIXES))
+_PREFIX_NAMES = tuple(name for name, _prefixes in PREFIXES)
+_SPACES = re.compile(r"\s+")
+_YEAR_ONLY = re.compile(_YEAR)
+_MONTH_HEADER = re.compile(r"^([a-z]+)\.?(?:\s*[-/ ]\s*((?:19|20)?\d\d))?$")
+_TARGET_WORDS = ("cible", "target", "objectif chiffre", "valeur cible")
+_TARGET = re.compile(r"^(?:cible|target|objectif chiffre|valeur cible)s?\s*(?:\(|en\s+|for\s+)?(.*?)\)?$")
+_BASELINE = re.compile(r"^(?:baseline|reference|valeur de reference|situation de reference|ligne de base)\b")
+
+
 def normalise(text):
+    """A header as compared: folded (no accents, lower case), footnote marks, "(s)" and spaces tidied."""
     f = fold(text).strip().strip(_FOOTNOTE).strip()
-    f = f.replace("’", "'").replace("(s)", "s").replace("(es)", "es")
-    f = re.sub(r"\s+", " ", f).strip(" :;.")
-    return f
+    if "’" in f:
+        f = f.replace("’", "'")
+    if "(" in f:
+        f = f.replace("(s)", "s").replace("(es)", "es")
+    return _SPACES.sub(" ", f).strip(" :;.")
 
 
 def quarter_of(f):
     """``(number, year or None)`` for a quarter header in any common spelling, else ``None``."""
+    if not f or f[0] not in "tq1234":
+        return None
     for k, form in enumerate(_QUARTER_FORMS):
         m = form.match(f)
         if m:
@@ -105,7 +126,7 @@ def quarter_of(f):
 
 def month_of(f):
     """``(month, year or None)`` for "Jan", "Janvier 2020", "jan-20"; else ``None``."""
-    m = re.match(r"^([a-z]+)\.?(?:\s*[-/ ]\s*((?:19|20)?\d\d))?$", f)
+    m = _MONTH_HEADER.match(f)
     if not m:
         return None
     month = month_number(m.group(1))
@@ -120,7 +141,7 @@ def month_of(f):
 def _single(f):
     if not f:
         return None
-    if re.fullmatch(_YEAR, f):
+    if _YEAR_ONLY.fullmatch(f):
         return f"year:{f}"
     quarter = quarter_of(f)
     if quarter:
@@ -128,27 +149,27 @@ def _single(f):
     month = month_of(f)
     if month:
         return f"month:{month[0]}"
-    for name, words in EXACT.items():
-        if f in words:
-            return name
+    name = _EXACT_INDEX.get(f)
+    if name:
+        return name
     # a target or a baseline per period: "Cible 2020", "Target Q1 2021", "Cible T1"
-    m = re.match(r"^(?:cible|target|objectif chiffre|valeur cible)s?\s*(?:\(|en\s+|for\s+)?(.*?)\)?$", f)
+    m = _TARGET.match(f) if f.startswith(_TARGET_WORDS) else None
     if m and m.group(1):
         rest = m.group(1).strip()
-        if re.fullmatch(_YEAR, rest):
+        if _YEAR_ONLY.fullmatch(rest):
             return f"target_year:{rest}"
         quarter = quarter_of(rest)
         if quarter and quarter[1]:
             return f"target_quarter:{quarter[1]}-{quarter[0]}"
         if rest in ("finale", "final", "globale", "overall", "totale", "total"):
             return "target"
-    if re.match(r"^(?:baseline|reference|valeur de reference|situation de reference|ligne de base)\b", f):
+    if _BASELINE.match(f):
         return "baseline"
-    for name, prefixes in PREFIXES:
-        if f.startswith(prefixes):
-            return name
-    for name, words in WORDS:
-        if any(w in f for w in words):
+    m = _PREFIX_INDEX.match(f)  # PREFIXES, in their order
+    if m:
+        return _PREFIX_NAMES[m.lastindex - 1]
+    for name, words in _WORDS_INDEX:
+        if words.search(f):
             return name
     return None
 
