@@ -172,7 +172,8 @@ class _Diff:
         self.c = Changes()
         self.objective_of, self.result_of, self.activity_of = {}, {}, {}  # id(parsed) → pk or New
         self.placed = []  # (parsed activity, objective, result) in the file's order
-        self._keys = {}
+        self.link_changed = set()  # activities whose quarters or organisations change
+        self._keys, self._actor_of = {}, {}
 
     def run(self, slug, title, cluster_id):
         self.plan(slug, title, cluster_id)
@@ -314,20 +315,22 @@ class _Diff:
     def quarters(self):
         pair_of = {pk: pair for pair, pk in self.snap.quarters.items()}
         current = {(a, pair_of[q]): link for link, a, q in self.snap.quarter_links}
-        wanted = set()
+        create, wanted, pairs = self.c.quarter_links.create, set(), set()
         for pa, _o, _r in self.placed:
             activity = self.activity_of[id(pa)]
-            for pair in pa.quarters:
-                pair = tuple(pair)
-                if (activity, pair) in wanted:
-                    continue
+            mine = dict.fromkeys(map(tuple, pa.quarters))  # in order, once each
+            pairs.update(mine)
+            if isinstance(activity, New):  # a new activity: every link is new
+                create.extend((activity, pair) for pair in mine)
+                continue
+            for pair in mine:
                 wanted.add((activity, pair))
                 if (activity, pair) not in current:
-                    self.c.quarter_links.create.append((activity, pair))
+                    create.append((activity, pair))
         self.c.quarter_links.retire = [link for key, link in current.items() if key not in wanted]
-        self.link_changed = {a for a, _pair in self.c.quarter_links.create}
-        self.link_changed |= {key[0] for key, _link in current.items() if key not in wanted}
-        self.needs_quarters({pair for _a, pair in wanted})
+        self.link_changed = {a for a, _pair in create}
+        self.link_changed |= {key[0] for key in current if key not in wanted}
+        self.needs_quarters(pairs)
 
     def needs_quarters(self, pairs):
         """Quarters from the first to the last pair must exist (``Quarter.objects.ensure_range``)."""
@@ -342,6 +345,12 @@ class _Diff:
 
     def actor(self, name, new_by_key):
         """The actor ``name`` is (a pk or ``New``), or ``None`` when the administrator dropped it."""
+        if name in self._actor_of:  # a plan names a few organisations many times
+            return self._actor_of[name]
+        found = self._actor_of[name] = self._find_actor(name, new_by_key)
+        return found
+
+    def _find_actor(self, name, new_by_key):
         key = normalize_name(name)
         if not key:
             return None

@@ -5,7 +5,10 @@ Python) → apply (``workplan_import_commit``: one transaction, under the plan's
 (``workplan_import_preview``) stops after the diff: it reads and writes nothing.
 """
 
+import gc
 import json
+from contextlib import contextmanager
+from operator import itemgetter
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -198,19 +201,40 @@ def _update_rows(model, names, rows):
                            f"AS v({names_sql}, id) WHERE {table}.id = v.id", [value for row in chunk for value in row])
 
 
+def _new_rows(model, created, constants):
+    """``(columns, rows)`` of ``created`` (``(New, values)``, all with the same keys): the values
+    adapted for the driver; ``constants`` (adapted once) and the fields' defaults fill the rest."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    names = list(created[0][1])
+    given = [f for f in fields if f.attname in names]
+    fixed = [f for f in fields if f.attname not in names]
+    fixed_values = []
+    for f in fixed:
+        value = constants[f.attname] if f.attname in constants else f.get_default()
+        adapt = _adapter(f)
+        fixed_values.append(value if adapt is None else adapt(value))
+    adapters = [(k, adapt) for k, adapt in enumerate(_adapter(f) for f in given) if adapt is not None]
+    get = itemgetter(*[f.attname for f in given])
+    rows = []
+    for _ref, values in created:
+        row = list(get(values))
+        for k, adapt in adapters:
+            row[k] = adapt(row[k])
+        row.extend(fixed_values)
+        rows.append(row)
+    return [f.column for f in given + fixed], rows
+
+
 def _insert_new(model, created, workplan, now, known):
     """Insert ``created`` rows (``(New, values)``) of a table with a ``workplan`` and an ``order``
     unique among them; their ``New`` get their ids (one query after the insert, by ``order``)."""
     if not created:
         return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    defaults = {f.attname: f.get_default() for f in fields}
-    defaults["workplan_id"] = workplan.pk
-    for f in fields:
+    constants = {"workplan_id": workplan.pk}
+    for f in model._meta.concrete_fields:
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            defaults[f.attname] = now
-    columns = [(f, _adapter(f)) for f in fields]
-    _insert_rows(model, [f.column for f in fields], [_row(columns, {**defaults, **values}) for _ref, values in created])
+            constants[f.attname] = now
+    _insert_rows(model, *_new_rows(model, created, constants))
     ids = model.objects.filter(workplan=workplan, pk__gt=max(known, default=0)).values_list("order", "pk")
     by_order = {order: pk for order, pk in ids if pk not in known}
     for ref, values in created:
@@ -322,12 +346,29 @@ def _finish_plan(changes, parsed, workplan, user, now, created):
 
 # --- the services ------------------------------------------------------------------------------
 
+@contextmanager
+def gc_paused():
+    """The diff and the apply make tens of thousands of small tuples and dicts at once: Python's
+    cyclic collector, started again and again over the whole parsed tree, took longer than the
+    work. Reference counting still frees everything acyclic; the collector is back at the end."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+
 def workplan_import_preview(parsed, slug=None, title=None, cluster=None, decisions=None):
     """What ``workplan_import_commit`` would change, as an ``ImportSummary`` (``dry_run``): a few
     reads, no transaction, nothing written."""
     slug = slug or default_slug(parsed)
     snapshot, workplan = workplan_snapshot(slug)
-    changes = diff(parsed, snapshot, slug, title=title, cluster_id=cluster.pk if cluster else None, decisions=decisions)
+    with gc_paused():
+        changes = diff(parsed, snapshot, slug, title=title, cluster_id=cluster.pk if cluster else None,
+                       decisions=decisions)
     return changes.summary(workplan, dry_run=True)
 
 
@@ -342,7 +383,8 @@ def workplan_import_commit(parsed, slug=None, user=None, dry_run=False, title=No
     """
     if dry_run:
         return workplan_import_preview(parsed, slug=slug, title=title, cluster=cluster, decisions=decisions)
-    return _import_apply(parsed, slug or default_slug(parsed), user, title, cluster, decisions)
+    with gc_paused():
+        return _import_apply(parsed, slug or default_slug(parsed), user, title, cluster, decisions)
 
 
 @transaction.atomic
