@@ -286,8 +286,10 @@ class _Diff:
         used = set()
         for order, (pa, objective, result) in enumerate(self.placed):
             # stable keys: an explicit code (a Code column, as in our own export), else the wording
-            candidates = (by_code.get(pa.code, []) if pa.explicit_code else []) + by_title.get(self.key(pa.title), [])
-            row = next((a for a in candidates if a["id"] not in used), None)
+            row = None
+            if by_title:  # a new plan has nothing to match: no wording to fold
+                candidates = (by_code.get(pa.code, []) if pa.explicit_code else []) + by_title.get(self.key(pa.title), [])
+                row = next((a for a in candidates if a["id"] not in used), None)
             values = {"objective_id": objective, "result_id": result, "code": pa.code, "title": pa.title,
                       "level": pa.level, "place": pa.place, "resources": pa.resources, "status": pa.status,
                       "period_text": pa.period_text[:300], "months": pa.months, "order": order, "archived_at": None}
@@ -412,9 +414,11 @@ class _Diff:
         rules = IndicatorRules(self.parsed, self.decisions)  # aggregation and breakdowns read from the wording
         used, self.indicator_of = set(), {}
         for order, (pi, activity, result, objective) in enumerate(self.owned_indicators()):
-            key = self.key(pi.text)
-            candidates = by_owner_text.get((activity, result, objective, key), []) + by_owner_text.get(("any", key), [])
-            row = next((i for i in candidates if i["id"] not in used), None)
+            row = None
+            if by_owner_text:
+                key = self.key(pi.text)
+                candidates = by_owner_text.get((activity, result, objective, key), []) + by_owner_text.get(("any", key), [])
+                row = next((i for i in candidates if i["id"] not in used), None)
             values = {"activity_id": activity, "result_id": result, "objective_id": objective, "code": pi.code,
                       "text": pi.text, "kind": pi.kind, "target": pi.target, "baseline": pi.baseline, "unit": pi.unit,
                       "means_of_verification": pi.means_of_verification, "order": order, "archived_at": None}
