@@ -170,9 +170,9 @@ def _sqlite_max_params():
 
 
 def _insert_rows(model, columns, rows):
-    """Insert many plain rows: multi-row ``VALUES`` statements, in one ``executemany`` of statements of
-    up to 500 rows and one for the rest (SQLite: about half the time of one row a statement), or in
-    statements of up to 60,000 parameters (PostgreSQL: a network round trip each)."""
+    """Insert many plain rows. SQLite: multi-row ``VALUES`` statements, in one ``executemany`` of
+    statements of up to 500 rows and one for the rest (about half the time of one row a statement);
+    PostgreSQL: one ``COPY``."""
     if not rows:
         return
     quote = connection.ops.quote_name
@@ -190,10 +190,36 @@ def _insert_rows(model, columns, rows):
                 cursor.execute(head + ", ".join([one] * (len(rows) - full)),
                                [value for row in rows[full:] for value in row])
             return
-        size = max(1, 60000 // len(columns))
-        for start in range(0, len(rows), size):
-            chunk = rows[start:start + size]
-            cursor.execute(head + ", ".join([one] * len(chunk)), [value for row in chunk for value in row])
+        _copy_rows(cursor, "COPY {} ({}) FROM STDIN".format(
+            quote(model._meta.db_table), ", ".join(quote(c) for c in columns)), rows)
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value):
+    """One value in ``COPY``'s text format."""
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    return str(value)
+
+
+def _copy_rows(cursor, sql, rows):
+    """PostgreSQL: ``COPY … FROM STDIN`` (about half the server time of multi-row ``INSERT``s), logged
+    as a query like any other (the query-count tests see it)."""
+    import io
+    import time
+
+    data = io.StringIO("".join("\t".join(map(_copy_text, row)) + "\n" for row in rows))
+    start = time.monotonic()
+    with connection.wrap_database_errors:
+        cursor.cursor.copy_expert(sql, data)
+    if connection.queries_logged:
+        connection.queries_log.append({"sql": f"{sql} -- {len(rows)} rows", "time": f"{time.monotonic() - start:.3f}"})
 
 
 def _update_rows(model, names, rows):
