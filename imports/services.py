@@ -160,6 +160,9 @@ def _row(columns, values):
             ((values[f.attname], adapt) for f, adapt in columns)]
 
 
+ROWS_PER_STATEMENT = 500  # SQLite: rows of one multi-row INSERT (its executemany runs it as often as needed)
+
+
 def _sqlite_max_params():
     try:
         import sqlite3
@@ -180,7 +183,7 @@ def _insert_rows(model, columns, rows):
     one = "({})".format(", ".join(["%s"] * len(columns)))
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            size = max(1, min(500, _sqlite_max_params() // len(columns)))
+            size = max(1, min(ROWS_PER_STATEMENT, _sqlite_max_params() // len(columns)))
             full = len(rows) // size * size
             if full:
                 cursor.executemany(head + ", ".join([one] * size),
@@ -279,7 +282,7 @@ def _insert_new(model, created, workplan, now, known):
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             constants[f.attname] = now
     _insert_rows(model, *_new_rows(model, created, constants))
-    ids = model.objects.filter(workplan=workplan, pk__gt=max(known, default=0)).values_list("order", "pk")
+    ids = model.objects.filter(workplan=workplan, pk__gt=max(known, default=0)).order_by().values_list("order", "pk")
     by_order = {order: pk for order, pk in ids if pk not in known}
     for ref, values in created:
         ref.pk = by_order[values["order"]]
