@@ -47,7 +47,7 @@ class New:
 
 
 def pk_of(value):
-    return value.pk if isinstance(value, New) else value
+    return value.pk if value.__class__ is New else value
 
 
 def match_key(text):

@@ -349,8 +349,8 @@ def _apply_links(changes, quarter_ids):
     """Quarter and organisation links of the activities."""
     Through = Activity.quarters.through
     _delete(Through, changes.quarter_links.retire)
-    _insert_rows(Through, ["activity_id", "quarter_id"],
-                 sorted((pk_of(activity), quarter_ids[pair]) for activity, pair in changes.quarter_links.create))
+    _insert_rows(Through, ["activity_id", "quarter_id"],  # in the activities' order, each one's in the file's
+                 [(pk_of(activity), quarter_ids[pair]) for activity, pair in changes.quarter_links.create])
     new_actors = [Actor(acronym=acronym, normalized_code=key) for _ref, acronym, key in changes.new_actors]
     Actor.objects.bulk_create(new_actors)
     for (ref, _acronym, _key), actor in zip(changes.new_actors, new_actors, strict=True):

@@ -262,3 +262,20 @@ def test_a_confirmed_mapping_is_saved_for_the_plans_cluster(users, client_for, t
     client.post(reverse("imports:import_confirm", args=[session.pk]))
     assert Activity.objects.get(workplan__slug="in-b").title == "Train monitors"
     assert list(ColumnMapping.objects.values_list("cluster", flat=True)) == [cluster_b.pk]
+
+
+def test_the_commands_dry_run_lists_the_changed_rows_and_writes_nothing(db, cluster, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    path = tmp_path / "plan.csv"
+    path.write_bytes(csv_plan(["Former;# formés;HCR;T1 2021", "Visiter;# visites;HCR;T2 2021"]))
+    call_command("import_workplan", str(path), "--slug", "p", stdout=StringIO())
+    path.write_bytes(csv_plan(["Former;# formés;HCR;T3 2021", "Visiter;# visites;HCR;T2 2021"]))
+    out = StringIO()
+    with CaptureQueriesContext(connection) as queries:
+        call_command("import_workplan", str(path), "--slug", "p", "--dry-run", stdout=out)
+    assert writes(queries) == []
+    assert "period_text: T1 2021 → T3 2021" in out.getvalue()
+    assert Activity.objects.get(title="Former").period_text == "T1 2021"
