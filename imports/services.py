@@ -342,7 +342,8 @@ def _quarter_ids(changes, snapshot):
     """``{(year, number): id}`` of every quarter the rows need (missing ones created)."""
     if changes.quarter_range is None:
         return snapshot.quarters
-    return {(q.year, q.number): q.pk for q in Quarter.objects.ensure_range(*changes.quarter_range)}
+    created = Quarter.objects.ensure_range(*changes.quarter_range)
+    return {**snapshot.quarters, **{(q.year, q.number): q.pk for q in created}}
 
 
 def _apply_links(changes, quarter_ids):

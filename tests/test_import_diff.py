@@ -279,3 +279,15 @@ def test_the_commands_dry_run_lists_the_changed_rows_and_writes_nothing(db, clus
     assert writes(queries) == []
     assert "period_text: T1 2021 → T3 2021" in out.getvalue()
     assert Activity.objects.get(title="Former").period_text == "T1 2021"
+
+
+def test_a_changed_target_and_targets_in_quarters_not_created_yet(db, cluster):
+    workplan_import_commit(plan(), slug="p", cluster=cluster)  # creates 2021's first two quarters
+    changed = plan(targets=[((2023, 4), Decimal("2.5"))])
+    changed.objectives[0].results[0].activities[0].indicators[0].target = Decimal(15)
+    changed.objectives[0].results[0].activities[0].quarters = [(2021, 1), (2021, 3)]  # 2021-Q3 exists (the plan's)
+    summary = workplan_import_commit(changed, slug="p", cluster=cluster)
+    indicator = Indicator.objects.get(text="# de sessions tenues")
+    assert indicator.target == Decimal(15) and summary.updated["indicators"] == 1
+    assert [(t.quarter.code, t.value) for t in indicator.targets.all()] == [("2023-Q4", Decimal("2.50"))]
+    assert sorted(Activity.objects.get().quarters.values_list("year", "number")) == [(2021, 1), (2021, 3)]
