@@ -69,7 +69,7 @@ class Snapshot:
     objectives: list = field(default_factory=list)  # dicts: id, code, title, order, parent_id
     results: list = field(default_factory=list)  # dicts: id, objective_id, code, title, order
     activities: list = field(default_factory=list)  # dicts: ACTIVITY_FIELDS + id, search_text
-    indicators: list = field(default_factory=list)  # dicts: INDICATOR_FIELDS + id
+    indicators: list = field(default_factory=list)  # dicts: INDICATOR_FIELDS + RULE_FIELDS + id
     quarter_links: list = field(default_factory=list)  # (id, activity_id, quarter_id)
     actor_links: list = field(default_factory=list)  # (id, activity_id, actor_id, role, role_note, order)
     targets: list = field(default_factory=list)  # (id, indicator_id, quarter_id, value): no place

@@ -189,9 +189,9 @@ def _insert_rows(model, columns, rows):
                 cursor.executemany(head + ", ".join([one] * size),
                                    [[value for row in rows[start:start + size] for value in row]
                                     for start in range(0, full, size)])
-            if full < len(rows):
-                cursor.execute(head + ", ".join([one] * (len(rows) - full)),
-                               [value for row in rows[full:] for value in row])
+            if full < len(rows):  # executemany too: with DEBUG, Django would quote every parameter of an execute
+                cursor.executemany(head + ", ".join([one] * (len(rows) - full)),
+                                   [[value for row in rows[full:] for value in row]])
             return
         _copy_rows(cursor, "COPY {} ({}) FROM STDIN".format(
             quote(model._meta.db_table), ", ".join(quote(c) for c in columns)), rows)
