@@ -291,3 +291,15 @@ def test_a_changed_target_and_targets_in_quarters_not_created_yet(db, cluster):
     assert indicator.target == Decimal(15) and summary.updated["indicators"] == 1
     assert [(t.quarter.code, t.value) for t in indicator.targets.all()] == [("2023-Q4", Decimal("2.50"))]
     assert sorted(Activity.objects.get().quarters.values_list("year", "number")) == [(2021, 1), (2021, 3)]
+
+
+def test_texts_with_tabs_newlines_and_backslashes_are_saved_as_they_are(db, cluster):
+    title = "Former\tles moniteurs \\N à Gao\r\nsur deux lignes \\ fin"
+    parsed = plan(ParsedActivity(title=title, place="Mopti\\Sévaré", months=["2021-01"]))
+    parsed.objectives[0].results[0].activities[0].indicators[0].means_of_verification = "Rapports\n\\N"
+    workplan_import_commit(parsed, slug="p", cluster=cluster)
+    saved_activity = Activity.objects.get(title=title)
+    assert (saved_activity.place, saved_activity.months) == ("Mopti\\Sévaré", ["2021-01"])
+    assert Indicator.objects.get(text="# de sessions tenues").means_of_verification == "Rapports\n\\N"
+    assert Indicator.objects.get(text="# de sessions tenues").target == Decimal(12)
+    assert not workplan_import_commit(parsed, slug="p", cluster=cluster).changed
