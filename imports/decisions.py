@@ -7,7 +7,7 @@
                                  "sex": bool, "age": bool, "cercle": bool}}}
 
 ``organisation_proposals`` and ``indicator_proposals`` compute what the preview shows (with the
-suggestion); ``indicator_settings`` is what the apply writes on the indicators it creates, or on
+suggestion); ``IndicatorRules`` is what the apply writes on the indicators it creates, or on
 those the administrator corrected.
 """
 
@@ -106,14 +106,37 @@ def indicator_proposals(parsed, decisions=None):
     return rows
 
 
-def indicator_settings(parsed, decisions=None):
-    """``{id(parsed indicator): (fields, corrected)}``: the model fields to write on each indicator."""
-    settings = {}
-    for pi, row in zip(parsed.all_indicators(), indicator_proposals(parsed, decisions)):
-        fields = {"aggregation": row["aggregation"], "disaggregate_sex": row["sex"], "disaggregate_age": row["age"],
-                  "disaggregate_cercle": row["cercle"]}
-        settings[id(pi)] = (fields, row["corrected"])
-    return settings
+class IndicatorRules:
+    """The aggregation and breakdowns to write on an indicator, one at a time, read from the wording
+    only when asked (the diff asks for the indicators it creates and those the administrator corrected)."""
+
+    def __init__(self, parsed, decisions=None):
+        self.decided = (decisions or {}).get("indicators", {})
+        self.index = {id(pi): str(k) for k, pi in enumerate(parsed.all_indicators())} if self.decided else {}
+        self.parsed = parsed
+        self._dimensions = None
+
+    def plan_dimensions(self):
+        if self._dimensions is None:
+            self._dimensions = wording.plan_disaggregation(self.parsed.notes)
+        return self._dimensions
+
+    def inferred(self, pi):
+        """The model fields the wording (and the plan's note) gives."""
+        row = inferred(pi, self.plan_dimensions())
+        return {"aggregation": row["aggregation"], "disaggregate_sex": row["sex"], "disaggregate_age": row["age"],
+                "disaggregate_cercle": row["cercle"]}
+
+    def corrected(self, pi):
+        """The model fields the administrator chose for ``pi``, or ``None``."""
+        choice = self.decided.get(self.index.get(id(pi), ""))
+        if not choice or choice.get("text") != pi.text:
+            return None
+        fields = self.inferred(pi)
+        names = {"aggregation": "aggregation", "sex": "disaggregate_sex", "age": "disaggregate_age",
+                 "cercle": "disaggregate_cercle"}
+        fields.update({names[k]: choice[k] for k in names if k in choice})
+        return fields
 
 
 def organisation_choice(decisions, name):

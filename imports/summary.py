@@ -32,6 +32,9 @@ def summary_lines(parsed, summary=None):
             "a": len(summary.archived_activities), "i": len(summary.archived_indicators)})
         if summary.new_actors:
             lines.append(_("New actors: %(names)s") % {"names": ", ".join(summary.new_actors)})
+        if summary.dry_run and summary.changes:
+            lines.append(_("Rows changed (old → new)") + ":")
+            lines.extend(f"  - {row}: {name}: {old[:80]} → {new[:80]}" for row, name, old, new in summary.changes)
         if summary.dry_run:
             lines.append(_("Dry run: nothing was saved."))
         elif summary.changed:

@@ -19,7 +19,13 @@ from .models import ColumnMapping, ImportSession
 from .parsing import WorkplanImportError, parse_file
 from .permissions import get_import_session_for_user
 from .readers import size_error
-from .services import SessionAlreadySaved, SessionSuperseded, import_session_confirm, workplan_import_commit
+from .services import (
+    SessionAlreadySaved,
+    SessionSuperseded,
+    import_cluster_id,
+    import_session_confirm,
+    workplan_import_preview,
+)
 from .summary import summary_lines
 from .workbooks import annotated_workbook, blank_template
 
@@ -83,7 +89,9 @@ def import_new(request):
         upload = form.cleaned_data["file"]
         name = upload.original_name
         data = upload.read()
-        options = saved_mapping_for(data, name)
+        # the plan chosen (or named) decides the cluster; a new plan goes to the cluster a new plan gets
+        options = saved_mapping_for(data, name, import_cluster_id(form.cleaned_data.get("target")
+                                                                  or form.cleaned_data.get("slug") or None))
         parsed = None
         try:
             parsed = parse_file(data, name, options)
@@ -156,14 +164,20 @@ def file_header(data, name):
     return header
 
 
-def saved_mapping_for(data, name):
-    """The mapping saved for a file whose header row is this one's, applied automatically."""
+def saved_mapping_for(data, name, cluster_id=None):
+    """The mapping saved for a file whose header row is this one's, applied automatically: the one
+    saved for ``cluster_id`` (the cluster of the plan imported into), else one saved for no cluster;
+    never another cluster's."""
+    from django.db.models import F, Q
+
     from .mapping import header_key
 
     options = ReadOptions()
     header = file_header(data, name)
     if header:
-        saved = ColumnMapping.objects.filter(header_key=header_key(header)).first()
+        saved = (ColumnMapping.objects.filter(header_key=header_key(header))
+                 .filter(Q(cluster__isnull=True) | Q(cluster_id=cluster_id) if cluster_id else Q(cluster__isnull=True))
+                 .order_by(F("cluster_id").asc(nulls_last=True)).first())
         if saved:
             options.columns = dict(saved.fields)
     return options
@@ -193,7 +207,8 @@ def import_preview(request, pk):
             "session": session, "error": str(exc), "columns": columns_with_choices(columns, options),
             "header_row": options.header_row or columns[0]["header_row"], "field_choices": field_choices(),
         })
-    summary = workplan_import_commit(parsed, slug=session.slug, user=request.user, dry_run=True, decisions=session.decisions)
+    # a plain diff of the file against the plan's rows: no transaction, nothing written
+    summary = workplan_import_preview(parsed, slug=session.slug, decisions=session.decisions)
     return render(request, "imports/import_preview.html", {
         "session": session, "parsed": parsed, "counts": parsed.counts(), "summary": summary,
         "lines": summary_lines(parsed, summary), "columns": columns_with_choices(parsed.columns, options),
@@ -284,9 +299,9 @@ def remember_mapping(session, options, user):
         return
     if not header:
         return
-    cluster = session.workplan.cluster if session.workplan else None
     ColumnMapping.objects.update_or_create(
-        cluster=cluster, header_key=header_key(header),
+        cluster_id=session.workplan.cluster_id if session.workplan else import_cluster_id(session.slug),
+        header_key=header_key(header),
         defaults={"header": header, "fields": options.columns, "created_by": user})
 
 

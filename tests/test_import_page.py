@@ -30,7 +30,7 @@ def test_upload_preview_confirm(users, client_for, django_assert_max_num_queries
     assert response.status_code == 302
     session = ImportSession.objects.get()
     assert not Workplan.objects.filter(slug="ehp").exists()  # uploading writes no plan
-    with django_assert_max_num_queries(60):
+    with django_assert_max_num_queries(20):  # 14: the session, the snapshot (the plan is new), proposals
         preview = client.get(response.url)
     body = preview.content.decode()
     assert preview.status_code == 200

@@ -39,7 +39,7 @@ class Command(BaseCommand):
         except WorkplanImportError as error:
             raise CommandError(f"{file.name}: {error}")
         summary = None
-        if slug:
+        if slug:  # --dry-run: the diff alone (imports.diff), no transaction, nothing written
             summary = workplan_import_commit(parsed, slug=slug, dry_run=dry_run)
         for line in summary_lines(parsed, summary):
             self.stdout.write(line)
