@@ -92,28 +92,38 @@ def export_activities(job, progress):
 
 
 def import_workplan(job, progress):
-    """Confirm an import session: the same service as the confirm page, atomic like it."""
+    """Confirm an import session: the same service as the confirm page (claimed once, refused
+    after a newer import of the plan, atomic)."""
+    from imports.mapping import ReadOptions
     from imports.models import ImportSession
     from imports.parsing import WorkplanImportError, parse_file
-    from imports.services import workplan_import_commit
+    from imports.services import SessionAlreadySaved, SessionSuperseded, import_session_confirm
 
     session = ImportSession.objects.filter(pk=job.params.get("session")).first()
     if session is None:
         raise JobError(_("This import no longer exists: upload the file again."))
-    if session.committed_at:
-        raise JobError(_("This import was already saved."))
+    options = ReadOptions.from_dict(session.options)
+    counted = {}
+
+    def parse(s):
+        parsed = parse_file(s.read(), s.original_name, options)
+        counts = parsed.counts()
+        counted["rows"] = counts["activities"] + counts["indicators"]
+        progress.total(counted["rows"])
+        progress.update(rows_read=counted["rows"], force=True)
+        return parsed
+
     try:
-        parsed = parse_file(session.read(), session.original_name)
-    except WorkplanImportError as exc:
-        raise JobError(str(exc))
-    counts = parsed.counts()
-    rows = counts["activities"] + counts["indicators"]
-    progress.total(rows)
-    progress.update(rows_read=rows, force=True)
-    summary = workplan_import_commit(parsed, slug=session.slug, user=job.started_by, decisions=session.decisions)
-    session.committed_at, session.workplan = timezone.now(), summary.workplan
-    session.save(update_fields=["committed_at", "workplan"])
-    progress.update(rows_written=rows, force=True)
+        summary = import_session_confirm(session, job.started_by, parse)
+    except SessionAlreadySaved:
+        raise JobError(_("This import was already saved.")) from None
+    except SessionSuperseded:
+        raise JobError(_("A newer import of this plan was saved after this file was uploaded: upload the file "
+                         "again to compare it with the plan as it is now.")) from None
+    except (WorkplanImportError, FileNotFoundError) as exc:
+        raise JobError(str(exc) if isinstance(exc, WorkplanImportError)
+                       else _("The uploaded file is no longer stored: upload it again.")) from None
+    progress.update(rows_written=counted.get("rows", 0), force=True)
     job.result_url = summary.workplan.get_absolute_url()
 
 

@@ -326,3 +326,25 @@ def test_my_tasks_query_count_is_constant(users, client_for, django_assert_num_q
                              for i in range(30)])
     with django_assert_num_queries(len(few)):
         assert client.get(reverse("jobs:list")).status_code == 200
+
+
+def test_background_import_of_a_superseded_session_changes_nothing(users, client_for, settings,
+                                                                   django_capture_on_commit_callbacks):
+    """An old upload confirmed in the background after a newer import of the same plan was saved:
+    refused like the confirm page refuses it (the plan is not rolled back), the session left unsaved."""
+    settings.BACKGROUND_IMPORT_ROWS = 10
+    client = client_for(users.administrator)
+    for _ in range(2):
+        client.post(reverse("imports:import"), {"file": SimpleUploadedFile(EHP.name, EHP.read_bytes()), "slug": "ehp"})
+    old, new = ImportSession.objects.order_by("created_at", "pk")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("jobs:import_confirm", args=[new.pk]))
+    assert Job.objects.get().state == Job.State.DONE
+    generation = Workplan.objects.get(slug="ehp").generation
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("jobs:import_confirm", args=[old.pk]))
+    job = Job.objects.order_by("-pk").first()
+    assert job.state == Job.State.FAILED and "newer import" in job.error_message
+    old.refresh_from_db()
+    assert old.committed_at is None
+    assert Workplan.objects.get(slug="ehp").generation == generation
