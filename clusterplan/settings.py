@@ -138,6 +138,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database as SQLite's own advice for a web server: a write-ahead log (readers
+    # never wait for a writer), synced at checkpoints rather than every commit (a power cut may
+    # lose the last commits, never corrupt the file), writers taking their lock up front (no
+    # "database is locked" half-way through a transaction), and a busy writer waited for 20 s.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    })
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

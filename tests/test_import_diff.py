@@ -2,6 +2,7 @@
 preview and --dry-run only read, the apply writes once and nothing for an unchanged file, query
 counts do not grow with the rows, phased targets, saved column mappings per cluster."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -304,3 +305,20 @@ def test_texts_with_tabs_newlines_and_backslashes_are_saved_as_they_are(db, clus
     assert Indicator.objects.get(text="# de sessions tenues").means_of_verification == "Rapports\n\\N"
     assert Indicator.objects.get(text="# de sessions tenues").target == Decimal(12)
     assert not workplan_import_commit(parsed, slug="p", cluster=cluster).changed
+
+
+@pytest.mark.parametrize("row", [
+    ("plain", 1, None, Decimal("2.5"), datetime.date(2021, 3, 31)),
+    ("tab\there", None), ("line\nbreak", "cr\rhere"), ("back\\slash", None), ("\\N", None), (None, None),
+    ("", "a\\tb"), (True, False, "t"),
+])
+def test_copy_line_matches_value_by_value_escaping(row):
+    """The fast COPY line is the escaped one whenever a value holds a tab, a line break or a backslash."""
+    from imports.services import _copy_line, _copy_text
+
+    expected = "\t".join(map(_copy_text, row)) + "\n"
+    got = _copy_line(row)
+    if any(isinstance(v, bool) for v in row):  # "True" / "t": both booleans to PostgreSQL
+        assert got.replace("True", "t").replace("False", "f") == expected
+    else:
+        assert got == expected
