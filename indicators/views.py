@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clusterplan.lib.numbers import NumberError, parse_decimal, parse_int
+from clusterplan.lib.pagecache import cached_page
 from workplans.models import ActivityActor, Actor, Quarter
 from workplans.permissions import (
     can_coordinate_workplan,
@@ -76,9 +77,15 @@ def organisations_of_member(user):
 
 @require_GET
 def indicator_detail(request, pk):
+    """The indicator's page: its content cached until its plan, the site or the day changes
+    (``clusterplan.lib.pagecache``)."""
     indicator = get_indicator_for_user(request.user, pk)
-    context = indicator_page_data(indicator, request.user)
-    return render(request, "indicators/indicator_detail.html", context)
+    workplan = indicator.workplan
+    return cached_page(
+        request, "indicator_detail", ((workplan.pk, workplan.generation),), "indicators/indicator_detail.html",
+        lambda: ("indicators/_indicator_detail.html", indicator_page_data(indicator, request.user)),
+        {"indicator": indicator},
+    )
 
 
 @require_POST
