@@ -145,6 +145,7 @@ class PageCache:
         """The page's tag: the content's key, what the top bar shows (roles, the unread count),
         the session and the CSRF secret."""
         request = self.request
+        get_token(request)  # the CSRF secret exists (a first visit creates it: its cookie is sent with the page)
         session = getattr(request, "session", None)
         tag = _digest(
             self.key, self.site, getattr(session, "session_key", "") or "",
