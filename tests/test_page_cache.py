@@ -280,7 +280,8 @@ def test_every_writer_outside_a_plan_bumps_the_site(report_plan, users):
 
 
 def _plan_writers(rp, users):
-    from workplans.models import ExpectedResult
+    from workplans.models import Actor, ExpectedResult
+    from workplans.services import actor_merge
 
     plan = rp.plan
     report = ProgressReport.objects.filter(indicator=rp.indicators.a).first()
@@ -301,6 +302,7 @@ def _plan_writers(rp, users):
         ("cluster", lambda: plan.workplan.cluster.save()),
         ("activity deleted", lambda: plan.activities[1].delete()),
         ("objective deleted", lambda: Objective.objects.filter(title="O2").get().delete()),
+        ("actor merge", lambda: actor_merge(Actor.objects.get(acronym="HCR"), [Actor.objects.create(acronym="TMP")])),
     ]
 
 

@@ -383,8 +383,10 @@ class Workplan(models.Model):
         An update never writes ``generation`` back: an instance loaded before another writer
         raised it would put the counter back to a value the caches already used."""
         if not self._state.adding and not kwargs.get("force_insert") and kwargs.get("update_fields") is None:
+            deferred = self.get_deferred_fields()
             kwargs["update_fields"] = [
-                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "generation"
+                f.name for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "generation" and f.attname not in deferred
             ]
         super().save(*args, **kwargs)
         if self.start_date and self.end_date:
