@@ -119,7 +119,7 @@ def _digest(*parts):
 
 
 class PageCache:
-    """One page of one request: ``not_modified()``, then ``fragment(build)``, then ``render()``.
+    """One page of one request: ``not_modified()``, then ``fragment(build)``, then ``tag(response)``.
 
     ``generations``: whatever identifies the state of the plans the page shows (for example
     ``[(pk, generation), …]``)."""
