@@ -79,12 +79,19 @@ def organisations_of_member(user):
 def indicator_detail(request, pk):
     """The indicator's page: its content cached until its plan, the site or the day changes
     (``clusterplan.lib.pagecache``)."""
-    indicator = get_indicator_for_user(request.user, pk)
-    workplan = indicator.workplan
+    # Viewing is for everyone signed in (``get_indicator_for_user``): the key needs one row (the
+    # plan's generation, the title); the whole indicator is loaded, and checked, only to build.
+    row = Indicator.objects.filter(pk=pk).values("text", "workplan_id", "workplan__generation").first()
+    if row is None:
+        raise Http404(_("Unknown indicator."))
+
+    def build():
+        indicator = get_indicator_for_user(request.user, pk)
+        return "indicators/_indicator_detail.html", indicator_page_data(indicator, request.user)
+
     return cached_page(
-        request, "indicator_detail", ((workplan.pk, workplan.generation),), "indicators/indicator_detail.html",
-        lambda: ("indicators/_indicator_detail.html", indicator_page_data(indicator, request.user)),
-        {"indicator": indicator},
+        request, "indicator_detail", ((row["workplan_id"], row["workplan__generation"]),),
+        "indicators/indicator_detail.html", build, {"indicator": {"text": row["text"]}},
     )
 
 
