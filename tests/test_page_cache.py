@@ -399,3 +399,17 @@ def test_no_304_while_a_message_waits(report_plan, users, client_for):
     assert response.status_code == 200
     assert "msg-error" in response.content.decode()
     assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304  # shown once: the same page again
+
+
+def test_the_admin_user_change_bumps(report_plan, users, client_for):
+    client = client_for(users.administrator)
+    member = users.member
+    before_site = site_version()
+    response = client.post(reverse("admin:auth_user_change", args=[member.pk]), {
+        "username": "renamed-member", "is_active": "on", "date_joined_0": "2020-08-01", "date_joined_1": "10:00:00",
+        "groups": list(member.groups.values_list("pk", flat=True)),
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    member.refresh_from_db()
+    assert member.username == "renamed-member"
+    assert site_version() != before_site
