@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from clusterplan.lib.pagecache import bump_site
 from workplans.models import Activity, Actor, ExpectedResult, Objective, Quarter, Workplan
 
 from .storage import private_storage
@@ -124,6 +125,16 @@ class Location(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        """Places are shared by every plan: the cached pages are rebuilt."""
+        super().save(*args, **kwargs)
+        bump_site()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        bump_site()
+        return result
 
 
 class IndicatorQuerySet(models.QuerySet):
@@ -452,6 +463,20 @@ class IndicatorTarget(models.Model):
     def __str__(self):
         return f"{self.indicator_id} {self.quarter or ''} {self.location or ''}: {self.value}"
 
+    def _plan(self):
+        return Workplan.objects.filter(indicators=self.indicator_id).values("pk")
+
+    def save(self, *args, **kwargs):
+        """Phased targets are read by the progress maths: the plan's generation is raised."""
+        super().save(*args, **kwargs)
+        Workplan.bump_generation(self._plan())
+
+    def delete(self, *args, **kwargs):
+        plan = list(self._plan().values_list("pk", flat=True))
+        result = super().delete(*args, **kwargs)
+        Workplan.bump_generation(plan)
+        return result
+
 
 class ProgressReportQuerySet(models.QuerySet):
     def validated(self):
@@ -608,7 +633,25 @@ class ProgressReport(models.Model):
         return self.state != self.State.VALIDATED
 
 
-class ReportBreakdown(models.Model):
+class _ReportPart:
+    """A part of a report (breakdown, evidence file): saving or deleting one raises the
+    generation of the report's plan (what the plan's pages show)."""
+
+    def _plan(self):
+        return Workplan.objects.filter(indicators__reports=self.report_id).values("pk")
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        Workplan.bump_generation(self._plan())
+
+    def delete(self, *args, **kwargs):
+        plan = list(self._plan().values_list("pk", flat=True))
+        result = super().delete(*args, **kwargs)
+        Workplan.bump_generation(plan)
+        return result
+
+
+class ReportBreakdown(_ReportPart, models.Model):
     """One part of a report's value: by sex, by age group or by cercle."""
 
     class Dimension(models.TextChoices):
@@ -646,7 +689,7 @@ def evidence_upload_to(instance, filename):
     return f"evidence/{instance.report.indicator_id}/{instance.report_id}/{filename}"
 
 
-class Evidence(models.Model):
+class Evidence(_ReportPart, models.Model):
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(_("file"), upload_to=evidence_upload_to, storage=private_storage)
     original_name = models.CharField(_("file name"), max_length=255)
@@ -693,3 +736,9 @@ class QuarterClosure(models.Model):
         """Closing or reopening a quarter raises the plan's generation."""
         super().save(*args, **kwargs)
         Workplan.bump_generation(self.workplan_id)
+
+    def delete(self, *args, **kwargs):
+        workplan_id = self.workplan_id
+        result = super().delete(*args, **kwargs)
+        Workplan.bump_generation(workplan_id)
+        return result

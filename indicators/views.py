@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clusterplan.lib.numbers import NumberError, parse_decimal, parse_int
+from clusterplan.lib.pagecache import cached_page
 from workplans.models import ActivityActor, Actor, Quarter
 from workplans.permissions import (
     can_coordinate_workplan,
@@ -76,9 +77,22 @@ def organisations_of_member(user):
 
 @require_GET
 def indicator_detail(request, pk):
-    indicator = get_indicator_for_user(request.user, pk)
-    context = indicator_page_data(indicator, request.user)
-    return render(request, "indicators/indicator_detail.html", context)
+    """The indicator's page: its content cached until its plan, the site or the day changes
+    (``clusterplan.lib.pagecache``)."""
+    # Viewing is for everyone signed in (``get_indicator_for_user``): the key needs one row (the
+    # plan's generation, the title); the whole indicator is loaded, and checked, only to build.
+    row = Indicator.objects.filter(pk=pk).values("text", "workplan_id", "workplan__generation").first()
+    if row is None:
+        raise Http404(_("Unknown indicator."))
+
+    def build():
+        indicator = get_indicator_for_user(request.user, pk)
+        return "indicators/_indicator_detail.html", indicator_page_data(indicator, request.user)
+
+    return cached_page(
+        request, "indicator_detail", ((row["workplan_id"], row["workplan__generation"]),),
+        "indicators/indicator_detail.html", build, {"indicator": {"text": row["text"]}},
+    )
 
 
 @require_POST

@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from clusterplan.lib.pagecache import bump_site
 from workplans.models import Activity, Actor, Cluster, SubCluster
 
 
@@ -116,6 +117,16 @@ class Meeting(models.Model):
 
     def __str__(self):
         return f"{self.body_code} {self.date:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        """Meetings and their action points are on the dashboard: the cached pages are rebuilt."""
+        super().save(*args, **kwargs)
+        bump_site()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        bump_site()
+        return result
 
     def get_absolute_url(self):
         return reverse("meetings:detail", args=[self.pk])
@@ -234,12 +245,23 @@ class ActionPoint(models.Model):
     def __str__(self):
         return self.what[:80]
 
+    def save(self, *args, **kwargs):
+        """Overdue action points are on the dashboard: the cached pages are rebuilt."""
+        super().save(*args, **kwargs)
+        bump_site()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        bump_site()
+        return result
+
     def set_owners_from_text(self, text):
         """"UNHCR / CCP, Jean Diarra": actors by acronym or alias become owners, other names go to ``owner_people``."""
         actors, people = match_actors(split_names(text, separators=(",", ";", "/")))
         self.owner_people = ", ".join(people)[:300]
         self.save(update_fields=["owner_people"])
         self.owners.set(actors)
+        bump_site()
 
     def owners_display(self):
         """Who, as one line: the organisations then the people."""

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from clusterplan.lib.pagecache import bump_site
+
 
 class SavedViewQuerySet(models.QuerySet):
     def for_user(self, user):
@@ -27,6 +29,16 @@ class SavedView(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        """Saved views are on their owner's dashboard: the cached pages are rebuilt."""
+        super().save(*args, **kwargs)
+        bump_site()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        bump_site()
+        return result
 
     @property
     def url(self):

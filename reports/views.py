@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clusterplan.lib.exporting import Code, CsvWriter, csv_response, flavour_of
+from clusterplan.lib.pagecache import cached_page
 from clusterplan.lib.xlsx import write_table_workbook
 from indicators.filters import ActivityFilter
 from indicators.models import Indicator, ProgressReport, Status, rollup_status
@@ -75,19 +76,26 @@ def index(request):
     )
 
 
+def plan_generations(workplans=None):
+    """The key of the cached pages (``clusterplan.lib.pagecache``): ``(pk, generation)`` of the
+    plans a page shows (all of them by default), one query."""
+    rows = Workplan.objects.all() if workplans is None else workplans
+    return tuple(rows.order_by("pk").values_list("pk", "generation"))
+
+
 @require_GET
 def performance(request, slug=None):
     workplan, workplans = _scope(slug)
-    form, filters = _filters(request)
-    table = performance_table(workplans, filters)
-    page, groups = table.paginate(request.GET.get("page"), ROWS_PER_PAGE)
-    params = request.GET.copy()
-    params.pop("page", None)
-    query = params.urlencode()
-    return render(
-        request,
-        "reports/performance.html",
-        {
+    generations = ((workplan.pk, workplan.generation),) if workplan else plan_generations()
+
+    def build():
+        form, filters = _filters(request)
+        table = performance_table(workplans, filters)
+        page, groups = table.paginate(request.GET.get("page"), ROWS_PER_PAGE)
+        params = request.GET.copy()
+        params.pop("page", None)
+        query = params.urlencode()
+        return "reports/_performance.html", {
             "workplan": workplan,
             "table": table,
             "page": page,
@@ -96,8 +104,10 @@ def performance(request, slug=None):
             "query": query,
             "title": _title(workplan),
             "save_form": SavedViewForm(initial={"path": request.path, "query": query}),
-        },
-    )
+        }
+
+    return cached_page(request, "performance", generations, "reports/performance.html", build,
+                       {"workplan": workplan, "title": _title(workplan)})
 
 
 def _filename(workplan, extension):
@@ -214,8 +224,14 @@ TO_REVIEW_SHOWN = 20  # the oldest reports awaiting my validation on the dashboa
 
 @require_GET
 def home(request):
-    """The dashboard: plans with their overall progress, what is late, what awaits me."""
+    """The dashboard: plans with their overall progress, what is late, what awaits me (the
+    content cached until a plan, the site or the day changes: ``clusterplan.lib.pagecache``)."""
     today = timezone.localdate()
+    return cached_page(request, "home", plan_generations(), "reports/home.html",
+                       lambda: ("reports/_home.html", _home_context(request, today)), today=today)
+
+
+def _home_context(request, today):
     workplans = list(
         Workplan.objects.select_related("cluster")
         .annotate(
@@ -245,13 +261,13 @@ def home(request):
     to_review_total = len(to_review) if len(to_review) <= TO_REVIEW_SHOWN else awaiting.count()
     to_review = to_review[:TO_REVIEW_SHOWN]
     returned = list(reports_of_my_organisation(request.user, pending.filter(state=ProgressReport.State.RETURNED))[:20])
-    return render(request, "reports/home.html", {
+    return {
         "workplans": workplans, "current_workplans": current, "ended_workplans": ended,
         "late_activities": late_activities, "late_total": len(late_ids),
         "to_review": to_review, "to_review_total": to_review_total, "returned": returned, "today": today,
         "overdue_action_points": list(ActionPoint.objects.overdue(today).for_list()[:10]),
         "saved_views": list(SavedView.objects.for_user(request.user)),
-    })
+    }
 
 
 def _filtered_activities(request, queryset):
@@ -276,6 +292,11 @@ def _querystring(request, drop=("page",)):
 
 @require_GET
 def activity_list(request):
+    return cached_page(request, "activity_list", plan_generations(), "reports/activity_list.html",
+                       lambda: ("reports/_activity_list.html", _activity_list_context(request)))
+
+
+def _activity_list_context(request):
     base = Activity.objects.active().order_by("workplan__title", "order", "id")
     activity_filter, activities = _filtered_activities(request, base)
     paginator = Paginator(activities.values_list("pk", flat=True), PAGE_SIZE)
@@ -288,10 +309,10 @@ def activity_list(request):
         activities.order_by().values("workplan__slug", "workplan__title").annotate(n=Count("pk", distinct=True))
         .order_by("workplan__title")
     )
-    return render(request, "reports/activity_list.html", {
+    return {
         "filter": activity_filter, "page": page, "activities": rows, "rows": activity_rows(rows), "total": paginator.count,
         "counts_by_workplan": counts, "querystring": _querystring(request), **_filter_context(),
-    })
+    }
 
 
 EXPORT_HEADERS = ["workplan", "code", "activity", "level", "status", "progress", "quarters", "responsible", "indicators"]
@@ -403,6 +424,13 @@ TREE_PAGE_ACTIVITIES = 200
 @require_GET
 def workplan_detail(request, slug):
     workplan = get_workplan_for_user(request.user, slug)
+    return cached_page(request, "workplan_detail", ((workplan.pk, workplan.generation),),
+                       "reports/workplan_detail.html",
+                       lambda: ("reports/_workplan_detail.html", _workplan_detail_context(request, workplan)),
+                       {"workplan": workplan})
+
+
+def _workplan_detail_context(request, workplan):
     base = Activity.objects.active().for_workplan(workplan)
     activity_filter, activities = _filtered_activities(request, base)
     filtering = bool(activity_filter.form.is_bound and any(v for k, v in request.GET.items() if k != "page"))
@@ -433,10 +461,10 @@ def workplan_detail(request, slug):
             entry = plan_statuses([workplan.pk])[workplan.pk]
         summary = plan_summary(workplan, entry)
         status = summary.status
-    return render(request, "reports/workplan_detail.html", {
+    return {
         "summary": summary,
         "workplan": workplan, "tree": tree, "status": status, "filter": activity_filter, "filtering": filtering,
         "page": page, "querystring": _querystring(request),
         "quarters": workplan.quarters(), "can_coordinate": can_coordinate_workplan(request.user, workplan),
         **_filter_context(),
-    })
+    }

@@ -131,7 +131,7 @@ def test_query_count_is_constant(client_for, users, data, n, hcr, django_assert_
     client = client_for(users.member)
     # "late" reads the plans' statuses from the cache (indicators.progress.plan_statuses): on a
     # cold cache, 5 more queries per plan to store them (2 plans here); then constant.
-    with django_assert_max_num_queries(37):  # +1: the unread notifications in the navigation bar
+    with django_assert_max_num_queries(42):  # +1: the unread notifications in the navigation bar; page cache miss (issue 16): +generations, cache read, fragment write
         assert client.get(URL + "?late=on&actor=HCR").status_code == 200
     with django_assert_max_num_queries(27):  # +1: the unread notifications in the navigation bar
         assert client.get(URL + "?late=on&actor=HCR").status_code == 200

@@ -43,5 +43,5 @@ def test_dashboard_queries_do_not_grow_with_points_and_views(client_for, users, 
         point.owners.add(hcr, nrc)
         SavedView.objects.create(user=users.member, name=f"Vue {i}", path="/reports/performance/")
     client = client_for(users.member)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(17):  # page cache miss (issue 16): +generations, cache read, fragment write
         assert client.get("/").status_code == 200

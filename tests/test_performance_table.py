@@ -168,7 +168,7 @@ def test_query_count_is_constant(report_plan, users, client_for, django_assert_m
     _add_indicators(report_plan, extra)
     client = client_for(users.member)
     url = reverse("reports:performance", args=[report_plan.plan.workplan.slug])
-    with django_assert_max_num_queries(19):  # +1: the unread notifications in the navigation bar
+    with django_assert_max_num_queries(25):  # +1: the unread notifications in the navigation bar; page cache miss (issue 16): +generations, cache read, fragment write
         response = client.get(url, {"breakdowns": "on"})
     assert len(response.context["table"].rows) == 5 + extra
 

@@ -1,10 +1,14 @@
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
 from clusterplan.lib.admin_formats import FORMATS as ADMIN_FORMATS
+from clusterplan.lib.pagecache import bump_site
 
 from .models import (
     Activity,
@@ -19,6 +23,7 @@ from .models import (
     SubCluster,
     SubClusterAlias,
     Workplan,
+    bump_everything,
 )
 from .resources import ActorResource
 from .services import ActorMergeError, actor_merge, describe_moves
@@ -213,3 +218,32 @@ class ActivityAdmin(admin.ModelAdmin):
 
 admin.site.site_header = _("clusterplan administration")
 admin.site.site_title = _("clusterplan")
+
+
+@admin.action(permissions=["delete"], description=django_delete_selected.short_description)
+def delete_selected(modeladmin, request, queryset):
+    """The admin's "delete selected" (``queryset.delete()``, which calls no model's ``delete``),
+    then every plan's generation and the site version are raised (issue 16: the page cache)."""
+    response = django_delete_selected(modeladmin, request, queryset)
+    if response is None:  # deleted (else the confirmation page)
+        bump_everything()
+    return response
+
+
+admin.site.add_action(delete_selected)  # replaces Django's action of the same name, for every model
+
+
+class PageCacheUserAdmin(UserAdmin):
+    """Users' names and roles are on the pages (history, scopes): the cached pages are rebuilt."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # the groups (roles) are saved here
+        bump_site()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        bump_site()
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), PageCacheUserAdmin)

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clusterplan.lib.pagecache import bump_site
+
 from .text import fold, normalize_name
 
 
@@ -102,8 +104,15 @@ class SubCluster(models.Model):
         return self.code
 
     def save(self, *args, **kwargs):
+        """Sub-clusters are in every activity filter and scope: the cached pages are rebuilt."""
         self.normalized_code = normalize_name(self.code)
         super().save(*args, **kwargs)
+        bump_site()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        bump_site()
+        return result
 
 
 class SubClusterAlias(models.Model):
@@ -160,8 +169,16 @@ class Actor(models.Model):
         return self.acronym
 
     def save(self, *args, **kwargs):
+        """Actors' names are on every page (responsible actors, organisations, filters): the
+        cached pages are rebuilt."""
         self.normalized_code = normalize_name(self.acronym)
         super().save(*args, **kwargs)
+        bump_site()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        bump_site()
+        return result
 
 
 class ActorAlias(models.Model):
@@ -209,6 +226,16 @@ class Profile(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+    def save(self, *args, **kwargs):
+        """A user's scope decides what their pages show (reports to review, …)."""
+        super().save(*args, **kwargs)
+        bump_site()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        bump_site()
+        return result
 
 
 class QuarterQuerySet(models.QuerySet):
@@ -350,10 +377,29 @@ class Workplan(models.Model):
         return reverse("reports:workplan", args=[self.slug])
 
     def save(self, *args, **kwargs):
+        """Saves the plan and raises its generation (its dates change statuses; its title is on
+        its pages) and the site version (plans are listed in every filter and on the dashboard).
+
+        An update never writes ``generation`` back: an instance loaded before another writer
+        raised it would put the counter back to a value the caches already used."""
+        if not self._state.adding and not kwargs.get("force_insert") and kwargs.get("update_fields") is None:
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "generation" and f.attname not in deferred
+            ]
         super().save(*args, **kwargs)
         if self.start_date and self.end_date:
             # The plan's writer owns its quarters: pages only read them (``quarters()``).
             Quarter.objects.ensure_range(self._first_quarter(), self._last_quarter())
+        Workplan.bump_generation(self.pk)
+        self.__dict__.pop("generation", None)  # stale now: read again when asked for
+        bump_site()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        bump_site()
+        return result
 
     @staticmethod
     def bump_generation(workplan_ids):
@@ -403,6 +449,17 @@ class Objective(models.Model):
     def __str__(self):
         return f"{self.code} {self.title[:80]}".strip()
 
+    def save(self, *args, **kwargs):
+        """Titles and the tree's shape are on the plan's pages: its generation is raised."""
+        super().save(*args, **kwargs)
+        Workplan.bump_generation(self.workplan_id)
+
+    def delete(self, *args, **kwargs):
+        workplan_id = self.workplan_id
+        result = super().delete(*args, **kwargs)
+        Workplan.bump_generation(workplan_id)
+        return result
+
 
 class ExpectedResult(models.Model):
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="results", verbose_name=_("objective"))
@@ -417,6 +474,20 @@ class ExpectedResult(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.title[:80]}".strip()
+
+    def _plan(self):
+        return Workplan.objects.filter(objectives=self.objective_id).values("pk")
+
+    def save(self, *args, **kwargs):
+        """Titles and the tree's shape are on the plan's pages: its generation is raised."""
+        super().save(*args, **kwargs)
+        Workplan.bump_generation(self._plan())
+
+    def delete(self, *args, **kwargs):
+        plan = list(self._plan().values_list("pk", flat=True))
+        result = super().delete(*args, **kwargs)
+        Workplan.bump_generation(plan)
+        return result
 
 
 class ActivityQuerySet(models.QuerySet):
@@ -524,6 +595,12 @@ class Activity(models.Model):
         super().save(*args, **kwargs)
         Workplan.bump_generation(self.workplan_id)
 
+    def delete(self, *args, **kwargs):
+        workplan_id = self.workplan_id
+        result = super().delete(*args, **kwargs)
+        Workplan.bump_generation(workplan_id)
+        return result
+
     def set_schedule(self, quarters):
         """Change the quarters the activity is scheduled in (its plan's statuses change)."""
         self.quarters.set(quarters)
@@ -549,3 +626,25 @@ class ActivityActor(models.Model):
 
     def __str__(self):
         return f"{self.actor} ({self.get_role_display()})"
+
+    def _plan(self):
+        return Workplan.objects.filter(activities=self.activity_id).values("pk")
+
+    def save(self, *args, **kwargs):
+        """Who is responsible is on the plan's pages and decides who may record: the plan's
+        generation is raised."""
+        super().save(*args, **kwargs)
+        Workplan.bump_generation(self._plan())
+
+    def delete(self, *args, **kwargs):
+        plan = list(self._plan().values_list("pk", flat=True))
+        result = super().delete(*args, **kwargs)
+        Workplan.bump_generation(plan)
+        return result
+
+
+def bump_everything():
+    """Every plan's generation and the site version: for a bulk write (the admin's "delete
+    selected") whose rows' plans are not worth finding."""
+    Workplan.objects.update(generation=F("generation") + 1)
+    bump_site()

@@ -5,7 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from .models import ActivityActor, Actor, ActorAlias
+from .models import ActivityActor, Actor, ActorAlias, bump_everything
 from .text import normalize_name
 
 
@@ -94,6 +94,7 @@ def actor_merge(keep, others, user=None):
                 action_flag=DELETION, change_message=_("Merged into %(keep)s.") % {"keep": keep},
             )
     keep.save()
+    bump_everything()  # reports and links moved by update(): every plan's statuses and pages are rebuilt
     if user is not None and others:
         moved = describe_moves(totals) or _("nothing to move")
         LogEntry.objects.create(
