@@ -64,7 +64,10 @@ class IndicatorResource(RoundTripResource):
             quarters = {(q.year, q.number): q for q in Quarter.objects.ensure_range(pairs[0], pairs[-1])}
         existing = {(t.quarter.year, t.quarter.number): t for t in
                     instance.targets.filter(location__isnull=True, quarter__isnull=False).select_related("quarter")}
-        IndicatorTarget.objects.filter(pk__in=[t.pk for pair, t in existing.items() if pair not in wanted]).delete()
+        gone = [t.pk for pair, t in existing.items() if pair not in wanted]
+        if gone:
+            IndicatorTarget.objects.filter(pk__in=gone).delete()
+            Workplan.bump_generation(instance.workplan_id)  # a queryset delete: the plan's pages change
         for pair, value in wanted.items():
             target = existing.get(pair)
             if target is None:

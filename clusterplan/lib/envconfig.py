@@ -31,6 +31,9 @@ def cache_config(redis_url=""):
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": CACHE_TABLE,
             "TIMEOUT": 300,
+            # The main pages' content is kept per user and page (clusterplan/lib/pagecache.py):
+            # Django's default of 300 entries would be culled every few requests.
+            "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
         }
     }
 
