@@ -12,8 +12,11 @@ For each scale it
 2. starts gunicorn (2 sync workers, production settings, ``BENCH_BARE_PAGE=1`` which adds
    ``/bench/bare/``: one small Django template rendered through the same middleware, the
    throughput anchor) and signs in as the demo coordinator through the login form;
-3. for each page: one-request server time (median of 15 sequential requests on loopback,
-   after 3 warm-ups), the size sent (gzip when asked) and ``wrk -t2 -c20 -d5s`` throughput;
+3. for each page: the server time with nothing cached (median of 7 requests, the cache table
+   emptied before each: the page's content and its plans' statuses rebuilt, as after a write),
+   one-request server time (median of 15 sequential requests on loopback, after 3 warm-ups:
+   the content served from the page cache), the size sent (gzip when asked) and
+   ``wrk -t2 -c20 -d5s`` throughput;
 4. prints a Markdown table (req/s, share of the bare page, ms, bytes) and writes it to
    ``bench/out/http_bench.md``.
 
@@ -174,6 +177,31 @@ def one_request(path, cookie, repeat=15):
     return statistics.median(times) * 1000, len(plain), len(body) if encoding == "gzip" else None
 
 
+def cold_request(path, cookie, database_url, repeat=7):
+    """Median server time when nothing is cached: the cache table emptied before each request
+    (the page's content and its plans' statuses are rebuilt, as after a write in the plan)."""
+    import psycopg2
+
+    from clusterplan.lib.envconfig import CACHE_TABLE
+
+    headers = {"Cookie": cookie, "Accept-Encoding": "gzip"}
+    times = []
+    db = psycopg2.connect(database_url)  # not ``with``: psycopg2 would hold every DELETE in one transaction
+    db.autocommit = True
+    try:
+        with db.cursor() as cursor:
+            for _ in range(repeat):
+                cursor.execute(f'DELETE FROM "{CACHE_TABLE}"')
+                request = urllib.request.Request(base() + path, headers=headers)
+                start = time.perf_counter()
+                with urllib.request.urlopen(request) as response:
+                    response.read()
+                times.append(time.perf_counter() - start)
+    finally:
+        db.close()
+    return statistics.median(times) * 1000
+
+
 def wrk(path, cookie, duration, connections):
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "-H", f"Cookie: {cookie}",
@@ -199,10 +227,11 @@ def measure(scale, args):
         wait_until_up()
         cookie = sign_in()
         for label, path in targets:
+            cold = cold_request(path, cookie, database_url)
             ms, size, gz = one_request(path, cookie)
             rps = wrk(path, cookie, args.duration, args.connections)
-            rows.append((label, path, rps, ms, size, gz))
-            print(f"   {label}: {rps:.0f} req/s, {ms:.1f} ms, {size} B ({gz} gzip)", flush=True)
+            rows.append((label, path, rps, ms, cold, size, gz))
+            print(f"   {label}: {rps:.0f} req/s, {ms:.1f} ms, cold {cold:.1f} ms, {size} B ({gz} gzip)", flush=True)
     finally:
         gunicorn_stop(server)
     return rows
@@ -213,14 +242,13 @@ def table(scale, rows, args):
     lines = [
         f"At {scale}× the demo data — `wrk -t2 -c{args.connections} -d{args.duration}s`, gunicorn 2 workers, PostgreSQL:",
         "",
-        "| page | req/s | share of the bare page | one request, server time | HTML | gzip |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| page | req/s | share of the bare page | one request, server time | the same, cache emptied | HTML | gzip |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for label, _path, rps, ms, size, gz in rows:
+    for label, _path, rps, ms, cold, size, gz in rows:
         share = "100 %" if label.startswith("bare") else f"{100 * rps / bare:.1f} %"
-        lines.append(f"| {label} | {rps:.0f} | {share} | {ms:.1f} ms | {size / 1024:.1f} KiB | "
-                     f"{(gz / 1024) if gz else 0:.1f} KiB |" if gz else
-                     f"| {label} | {rps:.0f} | {share} | {ms:.1f} ms | {size / 1024:.1f} KiB | — |")
+        packed = f"{gz / 1024:.1f} KiB" if gz else "—"
+        lines.append(f"| {label} | {rps:.0f} | {share} | {ms:.1f} ms | {cold:.1f} ms | {size / 1024:.1f} KiB | {packed} |")
     return "\n".join(lines)
 
 
