@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from operator import itemgetter
 
 from django.db import connection, transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -28,7 +29,7 @@ from workplans.models import (
     Workplan,
 )
 
-from .diff import ACTIVITY_FIELDS, INDICATOR_FIELDS, RULE_FIELDS, ImportSummary, Snapshot, diff, pk_of
+from .diff import ACTIVITY_FIELDS, INDICATOR_FIELDS, RULE_FIELDS, ImportSummary, New, Snapshot, diff, pk_of
 
 __all__ = [
     "ImportSummary", "SessionAlreadySaved", "SessionSuperseded", "import_session_confirm", "lock_workplan_slug",
@@ -138,8 +139,10 @@ def _adapter(field):
     """A function: Python value → what the database driver takes for ``field``."""
     ops, internal = connection.ops, field.get_internal_type()
     if internal == "JSONField":
-        return lambda value: None if value is None else json.dumps(value)
+        return _json
     if internal == "DecimalField":
+        if type(ops).adapt_decimalfield_value is BaseDatabaseOperations.adapt_decimalfield_value:
+            return None  # the backend takes a Decimal as it is (SQLite, PostgreSQL)
         return lambda value: None if value is None else ops.adapt_decimalfield_value(value, field.max_digits,
                                                                                    field.decimal_places)
     if internal == "DateTimeField":
@@ -147,6 +150,21 @@ def _adapter(field):
     if field.is_relation:
         return pk_of
     return None
+
+
+def _json(value):
+    if value is None:
+        return None
+    if value.__class__ is list and not value:
+        return "[]"  # json.dumps([]): most activities have no months
+    return json.dumps(value)
+
+
+def _adapted(adapt, values):
+    """``values`` (one column) through ``adapt``."""
+    if adapt is pk_of:
+        return [value.pk if value.__class__ is New else value for value in values]
+    return list(map(adapt, values))
 
 
 def _columns(model, names):
@@ -270,16 +288,17 @@ def _new_rows(model, created, constants):
         value = constants[f.attname] if f.attname in constants else f.get_default()
         adapt = _adapter(f)
         fixed_values.append(value if adapt is None else adapt(value))
-    adapters = [(k, adapt) for k, adapt in enumerate(_adapter(f) for f in given) if adapt is not None]
     get = itemgetter(*[f.attname for f in given])
-    rows = []
-    for _ref, values in created:
-        row = list(get(values))
-        for k, adapt in adapters:
-            row[k] = adapt(row[k])
-        row.extend(fixed_values)
-        rows.append(row)
-    return [f.column for f in given + fixed], rows
+    # column by column: one adapter over a column rather than a test per value of each row
+    columns = list(zip(*[get(values) for _ref, values in created])) if len(given) > 1 else [
+        [get(values) for _ref, values in created]]
+    for k, f in enumerate(given):
+        adapt = _adapter(f)
+        if adapt is not None:
+            columns[k] = _adapted(adapt, columns[k])
+    if fixed_values:
+        columns.extend([value] * len(created) for value in fixed_values)
+    return [f.column for f in given + fixed], list(zip(*columns))
 
 
 def _insert_new(model, created, workplan, now, known):
