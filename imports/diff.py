@@ -303,7 +303,8 @@ class _Diff:
         search = activity_search_text(values["code"], values["title"], values["place"])
         if row is None:
             new = New()
-            self.c.activities.create.append((new, {**values, "search_text": search, "source_ref": ref}))
+            values["search_text"], values["source_ref"] = search, ref  # ``values`` is this row's own dict
+            self.c.activities.create.append((new, values))
             self.c.created["activities"] += 1
             return new
         used.add(row["id"])
@@ -434,7 +435,8 @@ class _Diff:
             values.update(corrected or rules.inferred(pi))
         if row is None:
             new = New()
-            self.c.indicators.create.append((new, {**values, "source_ref": pi.ref[:100]}))
+            values["source_ref"] = pi.ref[:100]  # ``values`` is this row's own dict
+            self.c.indicators.create.append((new, values))
             self.c.created["indicators"] += 1
             return new
         used.add(row["id"])
