@@ -371,10 +371,12 @@ class _Diff:
 
     def actors(self):
         new_by_key, wanted = {}, {}
+        actor_of, activity_of = self._actor_of, self.activity_of
         for pa, _o, _r in self.placed:
-            activity = self.activity_of[id(pa)]
+            activity = activity_of[id(pa)]
             for order, parsed_actor in enumerate(pa.actors):
-                actor = self.actor(parsed_actor.name, new_by_key)
+                name = parsed_actor.name
+                actor = actor_of[name] if name in actor_of else self.actor(name, new_by_key)  # ``actor``'s memo, inline
                 if actor is not None:
                     wanted.setdefault((activity, actor, parsed_actor.role), (parsed_actor.note, order))
         existing = {(a, actor, role): (link, note, order) for link, a, actor, role, note, order in self.snap.actor_links}

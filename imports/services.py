@@ -380,7 +380,8 @@ def _apply_links(changes, quarter_ids):
     Through = Activity.quarters.through
     _delete(Through, changes.quarter_links.retire)
     _insert_rows(Through, ["activity_id", "quarter_id"],  # in the activities' order, each one's in the file's
-                 [(pk_of(activity), quarter_ids[pair]) for activity, pair in changes.quarter_links.create])
+                 [(activity.pk if activity.__class__ is New else activity, quarter_ids[pair])  # pk_of, inline
+                  for activity, pair in changes.quarter_links.create])
     new_actors = [Actor(acronym=acronym, normalized_code=key) for _ref, acronym, key in changes.new_actors]
     Actor.objects.bulk_create(new_actors)
     for (ref, _acronym, _key), actor in zip(changes.new_actors, new_actors, strict=True):
@@ -388,7 +389,8 @@ def _apply_links(changes, quarter_ids):
     links = changes.actor_links
     _delete(ActivityActor, links.retire)
     _insert_rows(ActivityActor, ["activity_id", "actor_id", "role", "role_note", "order"],
-                 [(pk_of(a), pk_of(actor), role, note, order) for a, actor, role, note, order in links.create])
+                 [(a.pk if a.__class__ is New else a, actor.pk if actor.__class__ is New else actor, role, note, order)
+                  for a, actor, role, note, order in links.create])
     _update_rows(ActivityActor, ["role_note", "order"], links.update)
 
 
