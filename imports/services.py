@@ -8,6 +8,7 @@ Python) → apply (``workplan_import_commit``: one transaction, under the plan's
 import gc
 import json
 from contextlib import contextmanager
+from itertools import chain
 from operator import itemgetter
 
 from django.db import connection, transaction
@@ -205,11 +206,11 @@ def _insert_rows(model, columns, rows):
             full = len(rows) // size * size
             if full:
                 cursor.executemany(head + ", ".join([one] * size),
-                                   [[value for row in rows[start:start + size] for value in row]
+                                   [list(chain.from_iterable(rows[start:start + size]))
                                     for start in range(0, full, size)])
             if full < len(rows):  # executemany too: with DEBUG, Django would quote every parameter of an execute
                 cursor.executemany(head + ", ".join([one] * (len(rows) - full)),
-                                   [[value for row in rows[full:] for value in row]])
+                                   [list(chain.from_iterable(rows[full:]))])
             return
         _copy_rows(cursor, "COPY {} ({}) FROM STDIN".format(
             quote(model._meta.db_table), ", ".join(quote(c) for c in columns)), rows)
