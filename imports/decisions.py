@@ -123,9 +123,13 @@ class IndicatorRules:
 
     def inferred(self, pi):
         """The model fields the wording (and the plan's note) gives."""
-        row = inferred(pi, self.plan_dimensions())
-        return {"aggregation": row["aggregation"], "disaggregate_sex": row["sex"], "disaggregate_age": row["age"],
-                "disaggregate_cercle": row["cercle"]}
+        # ``inferred`` without what only the review page shows (the proposed breakdowns): once an indicator
+        plan_dimensions = self.plan_dimensions()
+        dims = wording.disaggregation(pi.text)
+        if plan_dimensions and wording.counts_people(pi.text):
+            dims |= plan_dimensions
+        return {"aggregation": wording.aggregation(pi.text, pi.kind), "disaggregate_sex": wording.SEX in dims,
+                "disaggregate_age": wording.AGE in dims, "disaggregate_cercle": wording.CERCLE in dims}
 
     def corrected(self, pi):
         """The model fields the administrator chose for ``pi``, or ``None``."""

@@ -303,7 +303,8 @@ class _Diff:
         search = activity_search_text(values["code"], values["title"], values["place"])
         if row is None:
             new = New()
-            self.c.activities.create.append((new, {**values, "search_text": search, "source_ref": ref}))
+            values["search_text"], values["source_ref"] = search, ref  # ``values`` is this row's own dict
+            self.c.activities.create.append((new, values))
             self.c.created["activities"] += 1
             return new
         used.add(row["id"])
@@ -370,10 +371,12 @@ class _Diff:
 
     def actors(self):
         new_by_key, wanted = {}, {}
+        actor_of, activity_of = self._actor_of, self.activity_of
         for pa, _o, _r in self.placed:
-            activity = self.activity_of[id(pa)]
+            activity = activity_of[id(pa)]
             for order, parsed_actor in enumerate(pa.actors):
-                actor = self.actor(parsed_actor.name, new_by_key)
+                name = parsed_actor.name
+                actor = actor_of[name] if name in actor_of else self.actor(name, new_by_key)  # ``actor``'s memo, inline
                 if actor is not None:
                     wanted.setdefault((activity, actor, parsed_actor.role), (parsed_actor.note, order))
         existing = {(a, actor, role): (link, note, order) for link, a, actor, role, note, order in self.snap.actor_links}
@@ -434,7 +437,8 @@ class _Diff:
             values.update(corrected or rules.inferred(pi))
         if row is None:
             new = New()
-            self.c.indicators.create.append((new, {**values, "source_ref": pi.ref[:100]}))
+            values["source_ref"] = pi.ref[:100]  # ``values`` is this row's own dict
+            self.c.indicators.create.append((new, values))
             self.c.created["indicators"] += 1
             return new
         used.add(row["id"])

@@ -8,9 +8,11 @@ Python) → apply (``workplan_import_commit``: one transaction, under the plan's
 import gc
 import json
 from contextlib import contextmanager
+from itertools import chain
 from operator import itemgetter
 
 from django.db import connection, transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -28,7 +30,7 @@ from workplans.models import (
     Workplan,
 )
 
-from .diff import ACTIVITY_FIELDS, INDICATOR_FIELDS, RULE_FIELDS, ImportSummary, Snapshot, diff, pk_of
+from .diff import ACTIVITY_FIELDS, INDICATOR_FIELDS, RULE_FIELDS, ImportSummary, New, Snapshot, diff, pk_of
 
 __all__ = [
     "ImportSummary", "SessionAlreadySaved", "SessionSuperseded", "import_session_confirm", "lock_workplan_slug",
@@ -138,8 +140,10 @@ def _adapter(field):
     """A function: Python value → what the database driver takes for ``field``."""
     ops, internal = connection.ops, field.get_internal_type()
     if internal == "JSONField":
-        return lambda value: None if value is None else json.dumps(value)
+        return _json
     if internal == "DecimalField":
+        if type(ops).adapt_decimalfield_value is BaseDatabaseOperations.adapt_decimalfield_value:
+            return None  # the backend takes a Decimal as it is (SQLite, PostgreSQL)
         return lambda value: None if value is None else ops.adapt_decimalfield_value(value, field.max_digits,
                                                                                    field.decimal_places)
     if internal == "DateTimeField":
@@ -147,6 +151,21 @@ def _adapter(field):
     if field.is_relation:
         return pk_of
     return None
+
+
+def _json(value):
+    if value is None:
+        return None
+    if value.__class__ is list and not value:
+        return "[]"  # json.dumps([]): most activities have no months
+    return json.dumps(value)
+
+
+def _adapted(adapt, values):
+    """``values`` (one column) through ``adapt``."""
+    if adapt is pk_of:
+        return [value.pk if value.__class__ is New else value for value in values]
+    return list(map(adapt, values))
 
 
 def _columns(model, names):
@@ -187,11 +206,11 @@ def _insert_rows(model, columns, rows):
             full = len(rows) // size * size
             if full:
                 cursor.executemany(head + ", ".join([one] * size),
-                                   [[value for row in rows[start:start + size] for value in row]
+                                   [list(chain.from_iterable(rows[start:start + size]))
                                     for start in range(0, full, size)])
             if full < len(rows):  # executemany too: with DEBUG, Django would quote every parameter of an execute
                 cursor.executemany(head + ", ".join([one] * (len(rows) - full)),
-                                   [[value for row in rows[full:] for value in row]])
+                                   [list(chain.from_iterable(rows[full:]))])
             return
         _copy_rows(cursor, "COPY {} ({}) FROM STDIN".format(
             quote(model._meta.db_table), ", ".join(quote(c) for c in columns)), rows)
@@ -270,16 +289,17 @@ def _new_rows(model, created, constants):
         value = constants[f.attname] if f.attname in constants else f.get_default()
         adapt = _adapter(f)
         fixed_values.append(value if adapt is None else adapt(value))
-    adapters = [(k, adapt) for k, adapt in enumerate(_adapter(f) for f in given) if adapt is not None]
     get = itemgetter(*[f.attname for f in given])
-    rows = []
-    for _ref, values in created:
-        row = list(get(values))
-        for k, adapt in adapters:
-            row[k] = adapt(row[k])
-        row.extend(fixed_values)
-        rows.append(row)
-    return [f.column for f in given + fixed], rows
+    # column by column: one adapter over a column rather than a test per value of each row
+    columns = list(zip(*[get(values) for _ref, values in created])) if len(given) > 1 else [
+        [get(values) for _ref, values in created]]
+    for k, f in enumerate(given):
+        adapt = _adapter(f)
+        if adapt is not None:
+            columns[k] = _adapted(adapt, columns[k])
+    if fixed_values:
+        columns.extend([value] * len(created) for value in fixed_values)
+    return [f.column for f in given + fixed], list(zip(*columns))
 
 
 def _insert_new(model, created, workplan, now, known):
@@ -361,7 +381,8 @@ def _apply_links(changes, quarter_ids):
     Through = Activity.quarters.through
     _delete(Through, changes.quarter_links.retire)
     _insert_rows(Through, ["activity_id", "quarter_id"],  # in the activities' order, each one's in the file's
-                 [(pk_of(activity), quarter_ids[pair]) for activity, pair in changes.quarter_links.create])
+                 [(activity.pk if activity.__class__ is New else activity, quarter_ids[pair])  # pk_of, inline
+                  for activity, pair in changes.quarter_links.create])
     new_actors = [Actor(acronym=acronym, normalized_code=key) for _ref, acronym, key in changes.new_actors]
     Actor.objects.bulk_create(new_actors)
     for (ref, _acronym, _key), actor in zip(changes.new_actors, new_actors, strict=True):
@@ -369,7 +390,8 @@ def _apply_links(changes, quarter_ids):
     links = changes.actor_links
     _delete(ActivityActor, links.retire)
     _insert_rows(ActivityActor, ["activity_id", "actor_id", "role", "role_note", "order"],
-                 [(pk_of(a), pk_of(actor), role, note, order) for a, actor, role, note, order in links.create])
+                 [(a.pk if a.__class__ is New else a, actor.pk if actor.__class__ is New else actor, role, note, order)
+                  for a, actor, role, note, order in links.create])
     _update_rows(ActivityActor, ["role_note", "order"], links.update)
 
 

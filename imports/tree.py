@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 
-@dataclass
+@dataclass(slots=True)  # one a row or more: slots make them quicker to build and read
 class ParsedIndicator:
     text: str
     kind: str = "text"
@@ -16,14 +16,14 @@ class ParsedIndicator:
     targets: list = field(default_factory=list)  # phased targets [((year, quarter), Decimal)]
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedActor:
     name: str
     role: str = "lead"  # lead | support
     note: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedActivity:
     title: str
     code: str = ""

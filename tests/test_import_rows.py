@@ -142,3 +142,19 @@ def test_lines_drop_bullets_numbering_and_lone_dashes():
 def test_raw_lines_keep_dashes_in_their_place():
     assert r.raw_lines("HCR\n-\n NRC ") == ["HCR", "-", "NRC"]
     assert r.raw_lines(" HCR ") == ["HCR"] and r.raw_lines("") == [] and r.raw_lines(None) == []
+
+
+def test_fold_remembers_short_non_ascii_texts_only_and_stays_bounded(monkeypatch):
+    from workplans import text
+
+    monkeypatch.setattr(text, "_FOLDED", {})
+    monkeypatch.setattr(text, "_FOLDED_MAX", 3)
+    assert text.fold("Élèves formés") == text.fold("Élèves formés") == "eleves formes"
+    assert list(text._FOLDED) == ["Élèves formés"]
+    assert text.fold("plain ASCII") == "plain ascii" and "plain ASCII" not in text._FOLDED
+    long = "é" * (text._FOLDED_CHARS + 1)
+    assert text.fold(long) == "e" * len(long) and long not in text._FOLDED
+    for word in ("à", "ç", "ô", "ü"):
+        assert text.fold(word) in "acou"
+    assert len(text._FOLDED) <= 3  # emptied when full
+    assert text.fold("Ünïcode") == "unicode"

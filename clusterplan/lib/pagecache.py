@@ -26,7 +26,9 @@ unread notifications): a reload with ``If-None-Match`` answers 304 without build
 and never another user's page, nor a stale token. No 304 while messages wait to be shown.
 No ``Last-Modified``: generations are counters, not times.
 
-Plain helpers (no app import): the views pass the generations and the user's roles.
+Plain helpers (no app import): the views pass the generations and the user's roles. The
+request-side helpers (messages, CSRF, templates) are imported where used: the models import
+this module for ``bump_site`` and commands such as ``import_workplan`` need none of them.
 """
 
 import hashlib
@@ -35,13 +37,9 @@ import secrets
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
-from django.middleware.csrf import get_token
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.safestring import mark_safe
 
 SITE_KEY = "pagecache:site"
@@ -144,6 +142,8 @@ class PageCache:
     def etag(self):
         """The page's tag: the content's key, what the top bar shows (roles, the unread count),
         the session and the CSRF secret."""
+        from django.middleware.csrf import get_token
+
         request = self.request
         get_token(request)  # the CSRF secret exists (a first visit creates it: its cookie is sent with the page)
         session = getattr(request, "session", None)
@@ -156,6 +156,9 @@ class PageCache:
     def not_modified(self):
         """The 304 when the browser's copy is this page, else ``None`` (and the tag is kept
         for ``render``)."""
+        from django.contrib.messages import get_messages
+        from django.utils.cache import get_conditional_response
+
         self._etag = None
         if len(get_messages(self.request)):
             return None  # the messages must be shown: a full page, untagged
@@ -168,6 +171,9 @@ class PageCache:
         """The content's HTML: cached, else ``build()`` → (template name, context) rendered and
         stored (unless building added a message: such a page is not the same for the same
         inputs). Returns (html, context or None on a hit)."""
+        from django.contrib.messages import get_messages
+        from django.template.loader import render_to_string
+
         if self.hit:
             return self._with_token(self.entry["html"]), None
         messages_before = len(get_messages(self.request))
@@ -180,12 +186,16 @@ class PageCache:
         return self._with_token(html), context
 
     def _with_token(self, html):
+        from django.middleware.csrf import get_token
+
         if CSRF_PLACEHOLDER in html:
             html = html.replace(CSRF_PLACEHOLDER, get_token(self.request))
         return mark_safe(html)  # noqa: S308 - rendered by the template engine, escaped there
 
     def tag(self, response):
         """The ``ETag`` and ``Cache-Control: private, no-cache`` (stored, revalidated every time)."""
+        from django.utils.cache import patch_cache_control
+
         if getattr(self, "_etag", None) and response.status_code == 200:
             response.headers["ETag"] = self._etag
             patch_cache_control(response, private=True, no_cache=True)
