@@ -344,7 +344,7 @@ def test_background_import_of_a_superseded_session_changes_nothing(users, client
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("jobs:import_confirm", args=[old.pk]))
     job = Job.objects.order_by("-pk").first()
-    assert job.state == Job.State.FAILED and "newer import" in job.error_message
+    assert job.state == Job.State.FAILED and job.error_message.startswith("Un import plus récent de ce plan")
     old.refresh_from_db()
     assert old.committed_at is None
     assert Workplan.objects.get(slug="ehp").generation == generation
