@@ -55,7 +55,8 @@ def release():
     if _release is None:
         digest = hashlib.sha256()
         base = Path(settings.BASE_DIR)
-        skip = {".venv", "node_modules", "media", "staticfiles", "tests", ".git", "bench", ".pytest_cache", "static"}
+        skip = {".venv", "node_modules", "media", "staticfiles", "tests", ".git", "bench", ".pytest_cache", "static",
+                "private", "private_media", "backups", "screenshots"}  # stored files and archives: no code
         for folder, dirs, files in os.walk(base):
             dirs[:] = sorted(d for d in dirs if d not in skip and not d.startswith("."))
             for name in sorted(files):
