@@ -417,8 +417,10 @@ def _walk(nodes):
         yield from _walk(node.results)
 
 
-# A large plan's tree comes in pages of this many activities, in the tree's order.
-TREE_PAGE_ACTIVITIES = 200
+# A large plan's tree comes in pages of this many activities, in the tree's order (issue 16:
+# 50, like the activity list: each activity holds its indicator table, so 50 are already
+# many screens, and a rebuilt page of 200 cost ~4× as much to load and render).
+TREE_PAGE_ACTIVITIES = 50
 
 
 @require_GET
