@@ -8,6 +8,7 @@ the template prints (escaped there as usual), so the template is one flat loop.
 from django.urls import reverse
 
 from indicators.models import Status
+from indicators.templatetags.progress_tags import status_label
 from workplans.templatetags.figures import figure, pct
 
 
@@ -59,3 +60,39 @@ def activity_rows(activities):
             ],
         })
     return rows
+
+
+def indicator_cells(indicator, indicator_url):
+    """An indicator's cells in the plan tree's tables (what ``_indicator_row.html`` prints)."""
+    info = indicator.progress_info
+    return {
+        "url": f"{indicator_url}{indicator.pk}/",
+        "text": indicator.text,
+        "target": figure(indicator.target),
+        "achieved": figure(info.achieved, indicator.is_binary),
+        "latest": figure(info.latest_value, indicator.is_binary),
+        "latest_quarter": info.latest_quarter.code if info.latest_quarter else None,
+        "percent": pct(info.percent),
+        "status": (info.status, status_label(info.status)) if info.status else None,
+    }
+
+
+def tree_activity_rows(nodes):
+    """Give every activity of the plan tree (``workplan_tree`` nodes) a ``row``: the strings its
+    section prints, so ``_objective.html`` is one loop without per-activity includes or filters."""
+    indicator_url = reverse("indicators:detail", args=[0])[:-2]  # "/indicators/"
+
+    def walk(nodes):
+        for node in nodes:
+            for activity in node.activities:
+                activity.row = {
+                    "status": (activity.status_code, status_label(activity.status_code)) if activity.status_code else None,
+                    "actors": [(link.actor.acronym, link.role == "lead", link.role_note) for link in activity.actor_links.all()],
+                    "quarters": ", ".join(q.code for q in activity.quarters.all()),
+                    "indicators": [indicator_cells(indicator, indicator_url) for indicator in activity.indicator_list],
+                }
+            walk(node.children)
+            walk(node.results)
+
+    walk(nodes)
+    return nodes

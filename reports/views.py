@@ -35,7 +35,7 @@ from .forms import ReportFilterForm, SavedViewForm
 from .models import SavedView
 from .performance import ReportFilters, indicators_for, performance_table
 from .quarterly import default_quarter, plan_quarters, quarter_summary
-from .rows import activity_rows
+from .rows import activity_rows, tree_activity_rows
 
 ROWS_PER_PAGE = 100  # indicators per page of the performance table (the exports hold them all)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -465,7 +465,7 @@ def _workplan_detail_context(request, workplan):
         status = summary.status
     return {
         "summary": summary,
-        "workplan": workplan, "tree": tree, "status": status, "filter": activity_filter, "filtering": filtering,
+        "workplan": workplan, "tree": tree_activity_rows(tree), "status": status, "filter": activity_filter, "filtering": filtering,
         "page": page, "querystring": _querystring(request),
         "quarters": workplan.quarters(), "can_coordinate": can_coordinate_workplan(request.user, workplan),
         **_filter_context(),
