@@ -29,7 +29,7 @@ def status_badge(code):
 
 
 def activity_rows(activities):
-    """The activity list's rows from ``activities_with_progress`` (prefetched) activities."""
+    """The activity list's rows from ``activities_with_progress(..., light=True)`` activities."""
     indicator_url = reverse("indicators:detail", args=[0])[:-2]  # "/indicators/"
     plan_urls = {}
     rows = []
@@ -42,8 +42,8 @@ def activity_rows(activities):
             "code": activity.code,
             "title": shorten(activity.title, 140),
             "workplan": shorten(workplan.title, 40),
-            "actors": [(link.actor.acronym, link.role == "lead") for link in activity.actor_links.all()],
-            "quarters": ", ".join(q.code for q in activity.quarters.all()),
+            "actors": [(acronym, role == "lead") for acronym, role, _note in activity.actor_rows],
+            "quarters": ", ".join(q.code for q in activity.scheduled_quarters),
             "state": activity.get_status_display(),
             "status": status_badge(activity.status_code),
             "indicators": [
@@ -78,7 +78,7 @@ def indicator_cells(indicator, indicator_url):
 
 
 def tree_activity_rows(nodes):
-    """Give every activity of the plan tree (``workplan_tree`` nodes) a ``row``: the strings its
+    """Give every activity of the plan tree (``workplan_tree`` nodes, light activities) a ``row``: the strings its
     section prints, so ``_objective.html`` is one loop without per-activity includes or filters."""
     indicator_url = reverse("indicators:detail", args=[0])[:-2]  # "/indicators/"
 
@@ -87,8 +87,8 @@ def tree_activity_rows(nodes):
             for activity in node.activities:
                 activity.row = {
                     "status": (activity.status_code, status_label(activity.status_code)) if activity.status_code else None,
-                    "actors": [(link.actor.acronym, link.role == "lead", link.role_note) for link in activity.actor_links.all()],
-                    "quarters": ", ".join(q.code for q in activity.quarters.all()),
+                    "actors": [(acronym, role == "lead", note) for acronym, role, note in activity.actor_rows],
+                    "quarters": ", ".join(q.code for q in activity.scheduled_quarters),
                     "indicators": [indicator_cells(indicator, indicator_url) for indicator in activity.indicator_list],
                 }
             walk(node.children)

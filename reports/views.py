@@ -302,7 +302,7 @@ def _activity_list_context(request):
     paginator = Paginator(activities.values_list("pk", flat=True), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     ids = list(page.object_list)
-    rows = activities_with_progress(Activity.objects.filter(pk__in=ids))
+    rows = activities_with_progress(Activity.objects.filter(pk__in=ids), light=True)
     order = {pk: i for i, pk in enumerate(ids)}
     rows.sort(key=lambda a: order[a.pk])
     counts = list(
