@@ -446,11 +446,13 @@ def _workplan_detail_context(request, workplan):
         page_activities = activities.filter(pk__in=list(page.object_list))
         tree = workplan_tree(workplan, activities=page_activities, objectives=objectives, results=results)
         tree = prune(tree, keep_indicators=page.number == 1)
-        statuses = plan_statuses([workplan.pk])[workplan.pk]["statuses"]
+        cached = plan_statuses([workplan.pk])[workplan.pk]
+        statuses = cached["statuses"]
         status = rollup_status([statuses[pk] for pk in ordered if pk in statuses])
     else:
         tree = workplan_tree(workplan, activities=activities, objectives=objectives, results=results)
         status = rollup_status([node.status for node in tree if node.status])
+        cached = None
     summary = None
     if workplan.has_ended():
         # An ended plan says so, with its final result (its activities' indicators by outcome),
@@ -460,7 +462,7 @@ def _workplan_detail_context(request, workplan):
                 indicator.progress_info for node in _walk(tree) for activity in node.activities
                 for indicator in activity.indicator_list)}
         else:
-            entry = plan_statuses([workplan.pk])[workplan.pk]
+            entry = cached or plan_statuses([workplan.pk])[workplan.pk]  # read once per page
         summary = plan_summary(workplan, entry)
         status = summary.status
     return {
