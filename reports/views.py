@@ -35,7 +35,7 @@ from .forms import ReportFilterForm, SavedViewForm
 from .models import SavedView
 from .performance import ReportFilters, indicators_for, performance_table
 from .quarterly import default_quarter, plan_quarters, quarter_summary
-from .rows import activity_rows, tree_activity_rows
+from .rows import activity_rows, performance_rows, tree_activity_rows
 
 ROWS_PER_PAGE = 100  # indicators per page of the performance table (the exports hold them all)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -99,7 +99,7 @@ def performance(request, slug=None):
             "workplan": workplan,
             "table": table,
             "page": page,
-            "groups": groups,
+            "groups": performance_rows(groups),
             "form": form,
             "query": query,
             "title": _title(workplan),
