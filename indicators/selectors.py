@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from workplans.models import Activity, ExpectedResult, Objective
+from workplans.models import Activity, ExpectedResult, Objective, Quarter
 
 from .models import Indicator, ProgressReport, rollup_status
 
@@ -21,27 +21,99 @@ class Node:
     status: str = ""
 
 
-def activities_with_progress(activities, today=None):
+class _Report:
+    """A validated report as ``Indicator.progress`` reads it: quarter, value, state, updated_at."""
+
+    __slots__ = ("quarter", "value", "state", "updated_at")
+
+    def __init__(self, quarter, value, state, updated_at):
+        self.quarter, self.value, self.state, self.updated_at = quarter, value, state, updated_at
+
+
+def validated_reports(indicator_ids):
+    """``{indicator id: [validated reports]}`` in one query (none without ids), as plain
+    objects sharing one ``Quarter`` instance per quarter (issue 16: a page's hundreds of reports
+    were as many model instances, each with its own quarter, and cost more than the SQL)."""
+    if not indicator_ids:
+        return {}
+    quarters, by_indicator = {}, {}
+    fields = ("quarter__year", "quarter__number", "quarter__ordinal", "quarter__start_date", "quarter__end_date")
+    rows = (
+        ProgressReport.objects.validated().filter(indicator_id__in=indicator_ids)
+        .values_list("indicator_id", "value", "state", "updated_at", "quarter_id", *fields)
+    )
+    for indicator_id, value, state, updated_at, quarter_id, year, number, ordinal, start, end in rows:
+        quarter = quarters.get(quarter_id)
+        if quarter is None:
+            quarter = quarters[quarter_id] = Quarter(
+                id=quarter_id, year=year, number=number, ordinal=ordinal, start_date=start, end_date=end)
+        by_indicator.setdefault(indicator_id, []).append(_Report(quarter, value, state, updated_at))
+    return by_indicator
+
+
+def activities_with_progress(activities, today=None, light=False):
     """Prefetch what a page needs to show activities and their indicators' progress.
 
     ``activities`` is a queryset; returns a list in which every activity carries
     ``indicator_list`` (each indicator with ``.progress_info``) and ``status``.
+
+    ``light`` (the pages' rows, issue 16): the same number of queries, fewer model instances:
+    no ``objective``/``result`` joined, and instead of the ``quarters`` and ``actor_links``
+    managers every activity carries ``scheduled_quarters`` (shared ``Quarter`` instances, in
+    the quarters' order) and ``actor_rows`` (``(acronym, role, role_note)``, in the links' order).
     """
-    reports = ProgressReport.objects.filter(state=ProgressReport.State.VALIDATED).select_related("quarter")
-    indicators = Indicator.objects.active().with_thresholds().prefetch_related(Prefetch("reports", queryset=reports))
-    activities = list(
-        activities.select_related("objective", "result", "workplan").prefetch_related(
-            "quarters",
-            Prefetch("actor_links", queryset=_actor_links()),
-            Prefetch("indicators", queryset=indicators, to_attr="indicator_list"),
+    indicators = Indicator.objects.active().with_thresholds()
+    if not light:
+        activities = list(
+            activities.select_related("objective", "result", "workplan").prefetch_related(
+                "quarters",
+                Prefetch("actor_links", queryset=_actor_links()),
+                Prefetch("indicators", queryset=indicators, to_attr="indicator_list"),
+            )
         )
-    )
+        for activity in activities:
+            activity.scheduled_quarters = list(activity.quarters.all())
+    else:
+        activities = list(activities.select_related("workplan"))
+        _attach_light(activities, indicators)
+    reports = validated_reports([i.pk for activity in activities for i in activity.indicator_list])
     for activity in activities:
-        scheduled = list(activity.quarters.all())
+        scheduled = activity.scheduled_quarters
         for indicator in activity.indicator_list:
-            indicator.progress_info = indicator.progress(today=today, scheduled_quarters=scheduled)
+            indicator.progress_info = indicator.progress(
+                reports=reports.get(indicator.pk, ()), today=today, scheduled_quarters=scheduled)
         activity.status_code = rollup_status([i.progress_info.status for i in activity.indicator_list])
     return activities
+
+
+def _attach_light(activities, indicators):
+    """``scheduled_quarters``, ``actor_rows`` and ``indicator_list`` of ``activities``: three
+    queries (none without activities), as the prefetches would make."""
+    from workplans.models import ActivityActor
+
+    ids = [activity.pk for activity in activities]
+    scheduled, actors, listed = {}, {}, {}
+    if ids:
+        quarters = {}
+        fields = ("quarter__year", "quarter__number", "quarter__ordinal", "quarter__start_date", "quarter__end_date")
+        rows = (Activity.quarters.through.objects.filter(activity_id__in=ids)
+                .order_by("quarter__ordinal").values_list("activity_id", "quarter_id", *fields))
+        for activity_id, quarter_id, year, number, ordinal, start, end in rows:
+            quarter = quarters.get(quarter_id)
+            if quarter is None:
+                quarter = quarters[quarter_id] = Quarter(
+                    id=quarter_id, year=year, number=number, ordinal=ordinal, start_date=start, end_date=end)
+            scheduled.setdefault(activity_id, []).append(quarter)
+        links = ActivityActor.objects.filter(activity_id__in=ids).values_list(
+            "activity_id", "actor__acronym", "role", "role_note")
+        for activity_id, acronym, role, note in links:
+            actors.setdefault(activity_id, []).append((acronym, role, note))
+        for indicator in indicators.filter(activity_id__in=ids):
+            listed.setdefault(indicator.activity_id, []).append(indicator)
+    for activity in activities:
+        activity.scheduled_quarters = scheduled.get(activity.pk, [])
+        activity.actor_rows = actors.get(activity.pk, [])
+        activity.indicator_list = listed.get(activity.pk, [])
 
 
 def _actor_links():
@@ -60,15 +132,13 @@ def workplan_tree(workplan, activities=None, today=None, objectives=None, result
         results = list(ExpectedResult.objects.filter(objective__workplan=workplan))
     if activities is None:
         activities = Activity.objects.active().for_workplan(workplan)
-    activities = activities_with_progress(activities, today=today)
+    activities = activities_with_progress(activities, today=today, light=True)
     other_indicators = list(
         Indicator.objects.active().with_thresholds()
         .for_workplan(workplan)
         .filter(activity__isnull=True)
-        .prefetch_related(
-            Prefetch("reports", queryset=ProgressReport.objects.validated().select_related("quarter"))
-        )
     )
+    other_reports = validated_reports([ind.pk for ind in other_indicators])
 
     nodes = {("o", o.pk): Node(o) for o in objectives}
     result_nodes = {r.pk: Node(r) for r in results}
@@ -86,7 +156,7 @@ def workplan_tree(workplan, activities=None, today=None, objectives=None, result
         else:
             nodes[("o", a.objective_id)].activities.append(a)
     for ind in other_indicators:
-        ind.progress_info = ind.progress(today=today, scheduled_quarters=[])
+        ind.progress_info = ind.progress(reports=other_reports.get(ind.pk, ()), today=today, scheduled_quarters=[])
         if ind.result_id in result_nodes:
             result_nodes[ind.result_id].indicators.append(ind)
         elif ("o", ind.objective_id) in nodes:

@@ -35,7 +35,7 @@ from .forms import ReportFilterForm, SavedViewForm
 from .models import SavedView
 from .performance import ReportFilters, indicators_for, performance_table
 from .quarterly import default_quarter, plan_quarters, quarter_summary
-from .rows import activity_rows
+from .rows import activity_rows, performance_rows, tree_activity_rows
 
 ROWS_PER_PAGE = 100  # indicators per page of the performance table (the exports hold them all)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -99,7 +99,7 @@ def performance(request, slug=None):
             "workplan": workplan,
             "table": table,
             "page": page,
-            "groups": groups,
+            "groups": performance_rows(groups),
             "form": form,
             "query": query,
             "title": _title(workplan),
@@ -302,7 +302,7 @@ def _activity_list_context(request):
     paginator = Paginator(activities.values_list("pk", flat=True), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     ids = list(page.object_list)
-    rows = activities_with_progress(Activity.objects.filter(pk__in=ids))
+    rows = activities_with_progress(Activity.objects.filter(pk__in=ids), light=True)
     order = {pk: i for i, pk in enumerate(ids)}
     rows.sort(key=lambda a: order[a.pk])
     counts = list(
@@ -417,8 +417,10 @@ def _walk(nodes):
         yield from _walk(node.results)
 
 
-# A large plan's tree comes in pages of this many activities, in the tree's order.
-TREE_PAGE_ACTIVITIES = 200
+# A large plan's tree comes in pages of this many activities, in the tree's order (issue 16:
+# 50, like the activity list: each activity holds its indicator table, so 50 are already
+# many screens, and a rebuilt page of 200 cost ~4× as much to load and render).
+TREE_PAGE_ACTIVITIES = 50
 
 
 @require_GET
@@ -444,11 +446,13 @@ def _workplan_detail_context(request, workplan):
         page_activities = activities.filter(pk__in=list(page.object_list))
         tree = workplan_tree(workplan, activities=page_activities, objectives=objectives, results=results)
         tree = prune(tree, keep_indicators=page.number == 1)
-        statuses = plan_statuses([workplan.pk])[workplan.pk]["statuses"]
+        cached = plan_statuses([workplan.pk])[workplan.pk]
+        statuses = cached["statuses"]
         status = rollup_status([statuses[pk] for pk in ordered if pk in statuses])
     else:
         tree = workplan_tree(workplan, activities=activities, objectives=objectives, results=results)
         status = rollup_status([node.status for node in tree if node.status])
+        cached = None
     summary = None
     if workplan.has_ended():
         # An ended plan says so, with its final result (its activities' indicators by outcome),
@@ -458,12 +462,12 @@ def _workplan_detail_context(request, workplan):
                 indicator.progress_info for node in _walk(tree) for activity in node.activities
                 for indicator in activity.indicator_list)}
         else:
-            entry = plan_statuses([workplan.pk])[workplan.pk]
+            entry = cached or plan_statuses([workplan.pk])[workplan.pk]  # read once per page
         summary = plan_summary(workplan, entry)
         status = summary.status
     return {
         "summary": summary,
-        "workplan": workplan, "tree": tree, "status": status, "filter": activity_filter, "filtering": filtering,
+        "workplan": workplan, "tree": tree_activity_rows(tree), "status": status, "filter": activity_filter, "filtering": filtering,
         "page": page, "querystring": _querystring(request),
         "quarters": workplan.quarters(), "can_coordinate": can_coordinate_workplan(request.user, workplan),
         **_filter_context(),
