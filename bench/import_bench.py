@@ -33,7 +33,7 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
 OBJECTIVES, RESULTS, ACTIVITIES = 20, 10, 25
-RUNS = 3  # the command's runs (each into a new plan of the same database); medians compared
+RUNS = 5  # the command's runs (each into a new plan of the same database); medians compared
 ACTORS = ["HCR", "NRC", "UNICEF", "OCHA", "SCPE", "SCVBG", "GT-LHAM", "CP"]
 
 
