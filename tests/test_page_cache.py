@@ -369,6 +369,18 @@ def test_a_reload_with_the_etag_is_a_304(name, report_plan, users, client_for):
     assert client.get(url, HTTP_IF_NONE_MATCH='"something-else"').status_code == 200
 
 
+def test_a_compressed_page_s_weak_etag_still_gives_a_304(report_plan, users, client_for):
+    """Browsers ask for gzip: GZipMiddleware weakens the tag (W/"…"); sent back, it still matches."""
+    client = client_for(users.coordinator)
+    url = _pages(report_plan)["plan-tree"]
+    first = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert first.headers.get("Content-Encoding") == "gzip"
+    etag = first.headers["ETag"]
+    assert etag.startswith('W/"')
+    again = client.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+
+
 def test_another_user_never_gets_a_304_for_my_etag(report_plan, users, client_for, client):
     url = _pages(report_plan)["performance"]
     etag = client_for(users.coordinator).get(url).headers["ETag"]
