@@ -21,8 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from clusterplan.lib.pagecache import bump_site
-from workplans.models import Activity, Actor, ExpectedResult, Objective, Quarter, Workplan
+from workplans.models import Activity, Actor, ExpectedResult, Objective, PartOfPlan, Quarter, ShownOnEveryPage, Workplan
 
 from .storage import private_storage
 
@@ -102,7 +101,7 @@ def rollup_status(statuses):
     return Status.ON_TRACK
 
 
-class Location(models.Model):
+class Location(ShownOnEveryPage, models.Model):
     """A region or a cercle of Mali (places are data, editable in the admin)."""
 
     class Kind(models.TextChoices):
@@ -125,16 +124,6 @@ class Location(models.Model):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        """Places are shared by every plan: the cached pages are rebuilt."""
-        super().save(*args, **kwargs)
-        bump_site()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        bump_site()
-        return result
 
 
 class IndicatorQuerySet(models.QuerySet):
@@ -443,7 +432,7 @@ class Progress:
         return Status(self.status).label
 
 
-class IndicatorTarget(models.Model):
+class IndicatorTarget(PartOfPlan, models.Model):
     """A target phased by quarter and/or by place, beside the indicator's whole-plan target."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
@@ -463,19 +452,9 @@ class IndicatorTarget(models.Model):
     def __str__(self):
         return f"{self.indicator_id} {self.quarter or ''} {self.location or ''}: {self.value}"
 
-    def _plan(self):
+    def plan_ids(self):
+        """Phased targets are read by the progress maths."""
         return Workplan.objects.filter(indicators=self.indicator_id).values("pk")
-
-    def save(self, *args, **kwargs):
-        """Phased targets are read by the progress maths: the plan's generation is raised."""
-        super().save(*args, **kwargs)
-        Workplan.bump_generation(self._plan())
-
-    def delete(self, *args, **kwargs):
-        plan = list(self._plan().values_list("pk", flat=True))
-        result = super().delete(*args, **kwargs)
-        Workplan.bump_generation(plan)
-        return result
 
 
 class ProgressReportQuerySet(models.QuerySet):
@@ -633,22 +612,11 @@ class ProgressReport(models.Model):
         return self.state != self.State.VALIDATED
 
 
-class _ReportPart:
-    """A part of a report (breakdown, evidence file): saving or deleting one raises the
-    generation of the report's plan (what the plan's pages show)."""
+class _ReportPart(PartOfPlan):
+    """A part of a report (breakdown, evidence file): part of the report's plan's pages."""
 
-    def _plan(self):
+    def plan_ids(self):
         return Workplan.objects.filter(indicators__reports=self.report_id).values("pk")
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        Workplan.bump_generation(self._plan())
-
-    def delete(self, *args, **kwargs):
-        plan = list(self._plan().values_list("pk", flat=True))
-        result = super().delete(*args, **kwargs)
-        Workplan.bump_generation(plan)
-        return result
 
 
 class ReportBreakdown(_ReportPart, models.Model):
@@ -707,7 +675,7 @@ class Evidence(_ReportPart, models.Model):
         return self.original_name
 
 
-class QuarterClosure(models.Model):
+class QuarterClosure(PartOfPlan, models.Model):
     """A quarter closed by a coordinator for one workplan: its reports are locked.
 
     Reopening deletes nothing: it sets ``reopened_at``; the history of acts is this table.
@@ -732,13 +700,6 @@ class QuarterClosure(models.Model):
     def __str__(self):
         return f"{self.workplan} {self.quarter}"
 
-    def save(self, *args, **kwargs):
-        """Closing or reopening a quarter raises the plan's generation."""
-        super().save(*args, **kwargs)
-        Workplan.bump_generation(self.workplan_id)
-
-    def delete(self, *args, **kwargs):
-        workplan_id = self.workplan_id
-        result = super().delete(*args, **kwargs)
-        Workplan.bump_generation(workplan_id)
-        return result
+    def plan_ids(self):
+        """Closing or reopening a quarter changes the plan's statuses."""
+        return self.workplan_id

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from clusterplan.lib.pagecache import bump_site
-from workplans.models import Activity, Actor, Cluster, SubCluster
+from workplans.models import Activity, Actor, Cluster, ShownOnEveryPage, SubCluster
 
 
 def split_names(text, separators=(",", ";")):
@@ -68,7 +68,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(cluster_id=meeting.cluster_id, subcluster_id=meeting.subcluster_id)
 
 
-class Meeting(models.Model):
+class Meeting(ShownOnEveryPage, models.Model):
     cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("cluster"))
     subcluster = models.ForeignKey(
         SubCluster,
@@ -117,16 +117,6 @@ class Meeting(models.Model):
 
     def __str__(self):
         return f"{self.body_code} {self.date:%Y-%m-%d}"
-
-    def save(self, *args, **kwargs):
-        """Meetings and their action points are on the dashboard: the cached pages are rebuilt."""
-        super().save(*args, **kwargs)
-        bump_site()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        bump_site()
-        return result
 
     def get_absolute_url(self):
         return reverse("meetings:detail", args=[self.pk])
@@ -201,7 +191,7 @@ class ActionPointQuerySet(models.QuerySet):
         return qs.distinct() if actor is not None else qs
 
 
-class ActionPoint(models.Model):
+class ActionPoint(ShownOnEveryPage, models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         DONE = "done", _("Done")
@@ -244,16 +234,6 @@ class ActionPoint(models.Model):
 
     def __str__(self):
         return self.what[:80]
-
-    def save(self, *args, **kwargs):
-        """Overdue action points are on the dashboard: the cached pages are rebuilt."""
-        super().save(*args, **kwargs)
-        bump_site()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        bump_site()
-        return result
 
     def set_owners_from_text(self, text):
         """"UNHCR / CCP, Jean Diarra": actors by acronym or alias become owners, other names go to ``owner_people``."""

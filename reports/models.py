@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from clusterplan.lib.pagecache import bump_site
+from workplans.models import ShownOnEveryPage
 
 
 class SavedViewQuerySet(models.QuerySet):
@@ -10,7 +10,7 @@ class SavedViewQuerySet(models.QuerySet):
         return self.filter(user=user)
 
 
-class SavedView(models.Model):
+class SavedView(ShownOnEveryPage, models.Model):
     """A report's filters saved under a name by one user, listed on their dashboard."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views")
@@ -29,16 +29,6 @@ class SavedView(models.Model):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        """Saved views are on their owner's dashboard: the cached pages are rebuilt."""
-        super().save(*args, **kwargs)
-        bump_site()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        bump_site()
-        return result
 
     @property
     def url(self):

@@ -15,6 +15,40 @@ from clusterplan.lib.pagecache import bump_site
 from .text import fold, normalize_name
 
 
+class ShownOnEveryPage:
+    """A row shown outside one plan (names in filters and scopes, the dashboard): saving or
+    deleting it raises the site version, so every cached page is rebuilt (``clusterplan.lib.pagecache``)."""
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        bump_site()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        bump_site()
+        return result
+
+
+class PartOfPlan:
+    """A row of a plan's content: saving or deleting it raises that plan's generation (its
+    statuses and cached pages). ``plan_ids()``: the plan's pk, or a ``values("pk")`` queryset."""
+
+    def plan_ids(self):
+        raise NotImplementedError
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        Workplan.bump_generation(self.plan_ids())
+
+    def delete(self, *args, **kwargs):
+        plans = self.plan_ids()
+        if not isinstance(plans, int | None):
+            plans = list(plans.values_list("pk", flat=True))  # read while the row is still there
+        result = super().delete(*args, **kwargs)
+        Workplan.bump_generation(plans)
+        return result
+
+
 class Cluster(models.Model):
     code = models.CharField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -73,7 +107,9 @@ class AliasMatchQuerySet(models.QuerySet):
         return self.filter(Q(normalized_code=key) | Q(aliases__normalized=key)).distinct().first()
 
 
-class SubCluster(models.Model):
+class SubCluster(ShownOnEveryPage, models.Model):
+    """Sub-clusters are in every activity filter and scope."""
+
     class Kind(models.TextChoices):
         CLUSTER = "cluster", _("Cluster")
         SUBCLUSTER = "subcluster", _("Sub-cluster")
@@ -104,15 +140,8 @@ class SubCluster(models.Model):
         return self.code
 
     def save(self, *args, **kwargs):
-        """Sub-clusters are in every activity filter and scope: the cached pages are rebuilt."""
         self.normalized_code = normalize_name(self.code)
         super().save(*args, **kwargs)
-        bump_site()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        bump_site()
-        return result
 
 
 class SubClusterAlias(models.Model):
@@ -133,7 +162,9 @@ class SubClusterAlias(models.Model):
         super().save(*args, **kwargs)
 
 
-class Actor(models.Model):
+class Actor(ShownOnEveryPage, models.Model):
+    """Organisations' names are on every page (responsible actors, filters)."""
+
     class Kind(models.TextChoices):
         UN_AGENCY = "un_agency", _("UN agency")
         NGO = "ngo", _("NGO")
@@ -169,16 +200,8 @@ class Actor(models.Model):
         return self.acronym
 
     def save(self, *args, **kwargs):
-        """Actors' names are on every page (responsible actors, organisations, filters): the
-        cached pages are rebuilt."""
         self.normalized_code = normalize_name(self.acronym)
         super().save(*args, **kwargs)
-        bump_site()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        bump_site()
-        return result
 
 
 class ActorAlias(models.Model):
@@ -199,8 +222,9 @@ class ActorAlias(models.Model):
         super().save(*args, **kwargs)
 
 
-class Profile(models.Model):
-    """Whom a user works for: the scope of a coordinator or a member."""
+class Profile(ShownOnEveryPage, models.Model):
+    """Whom a user works for: the scope of a coordinator or a member (it decides what their
+    pages show: reports to review, …)."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     organisation = models.ForeignKey(
@@ -227,15 +251,6 @@ class Profile(models.Model):
     def __str__(self):
         return str(self.user)
 
-    def save(self, *args, **kwargs):
-        """A user's scope decides what their pages show (reports to review, …)."""
-        super().save(*args, **kwargs)
-        bump_site()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        bump_site()
-        return result
 
 
 class QuarterQuerySet(models.QuerySet):
@@ -430,7 +445,7 @@ class Workplan(models.Model):
         return list(Quarter.objects.between(self._first_quarter(), self._last_quarter()).order_by("ordinal"))
 
 
-class Objective(models.Model):
+class Objective(PartOfPlan, models.Model):
     """An objective, or a level above objectives ("Axe prioritaire", "Objectif général")."""
 
     workplan = models.ForeignKey(Workplan, on_delete=models.CASCADE, related_name="objectives", verbose_name=_("workplan"))
@@ -449,19 +464,12 @@ class Objective(models.Model):
     def __str__(self):
         return f"{self.code} {self.title[:80]}".strip()
 
-    def save(self, *args, **kwargs):
-        """Titles and the tree's shape are on the plan's pages: its generation is raised."""
-        super().save(*args, **kwargs)
-        Workplan.bump_generation(self.workplan_id)
-
-    def delete(self, *args, **kwargs):
-        workplan_id = self.workplan_id
-        result = super().delete(*args, **kwargs)
-        Workplan.bump_generation(workplan_id)
-        return result
+    def plan_ids(self):
+        """Titles and the tree's shape are on the plan's pages."""
+        return self.workplan_id
 
 
-class ExpectedResult(models.Model):
+class ExpectedResult(PartOfPlan, models.Model):
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="results", verbose_name=_("objective"))
     code = models.CharField(_("code"), max_length=30, blank=True)
     title = models.TextField(_("title"))
@@ -475,19 +483,9 @@ class ExpectedResult(models.Model):
     def __str__(self):
         return f"{self.code} {self.title[:80]}".strip()
 
-    def _plan(self):
+    def plan_ids(self):
+        """Titles and the tree's shape are on the plan's pages."""
         return Workplan.objects.filter(objectives=self.objective_id).values("pk")
-
-    def save(self, *args, **kwargs):
-        """Titles and the tree's shape are on the plan's pages: its generation is raised."""
-        super().save(*args, **kwargs)
-        Workplan.bump_generation(self._plan())
-
-    def delete(self, *args, **kwargs):
-        plan = list(self._plan().values_list("pk", flat=True))
-        result = super().delete(*args, **kwargs)
-        Workplan.bump_generation(plan)
-        return result
 
 
 class ActivityQuerySet(models.QuerySet):
@@ -607,7 +605,7 @@ class Activity(models.Model):
         Workplan.bump_generation(self.workplan_id)
 
 
-class ActivityActor(models.Model):
+class ActivityActor(PartOfPlan, models.Model):
     class Role(models.TextChoices):
         LEAD = "lead", _("Lead")
         SUPPORT = "support", _("Support")
@@ -627,20 +625,9 @@ class ActivityActor(models.Model):
     def __str__(self):
         return f"{self.actor} ({self.get_role_display()})"
 
-    def _plan(self):
+    def plan_ids(self):
+        """Who is responsible is on the plan's pages and decides who may record."""
         return Workplan.objects.filter(activities=self.activity_id).values("pk")
-
-    def save(self, *args, **kwargs):
-        """Who is responsible is on the plan's pages and decides who may record: the plan's
-        generation is raised."""
-        super().save(*args, **kwargs)
-        Workplan.bump_generation(self._plan())
-
-    def delete(self, *args, **kwargs):
-        plan = list(self._plan().values_list("pk", flat=True))
-        result = super().delete(*args, **kwargs)
-        Workplan.bump_generation(plan)
-        return result
 
 
 def bump_everything():
