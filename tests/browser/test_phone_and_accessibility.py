@@ -59,3 +59,28 @@ def test_main_pages_fit_a_phone_and_pass_axe(phone, settings, screenshot_dir):
             problems.append(f"{url}: {width} px wide at {PHONE['width']} px")
         problems += [f"{url}: {v}" for v in axe_violations(phone)]
     assert not problems, "\n".join(problems)
+
+
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def test_main_pages_at_full_width_pass_axe(chromium, live_server, settings, screenshot_dir):
+    """The same pages on a desktop screen (the cached content included): axe-core finds nothing."""
+    context = chromium.new_context(locale="fr-FR", base_url=live_server.url, viewport=DESKTOP,
+                                   device_scale_factor=1, bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    try:
+        plan, indicator = demo_load(settings)
+        sign_in(page)
+        problems = []
+        for name, url in main_pages(plan, indicator):
+            for visit in ("built", "cached"):  # the second visit is served from the page cache
+                response = page.goto(url)
+                assert response.status == 200, url
+                page.wait_for_load_state()
+                problems += [f"{url} ({visit}): {v}" for v in axe_violations(page)]
+            page.screenshot(path=str(screenshot_dir / f"desktop-{name}.png"), full_page=True)
+        assert not problems, "\n".join(problems)
+    finally:
+        context.close()
